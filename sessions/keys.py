@@ -1,0 +1,39 @@
+"""Every Redis key of a session, built here and nowhere else.
+
+The `{id}` hash tag keeps all keys of one session in one Redis Cluster slot, so the Lua append touches
+one slot only.
+"""
+
+from uuid import UUID
+
+
+def _tag(session_id: UUID | str) -> str:
+    return f"sr:{{{session_id}}}"
+
+
+def events(session_id: UUID | str) -> str:
+    """Stream: one entry per stored batch, fields tab, seq, ts, ev (msgpack list of events)."""
+    return f"{_tag(session_id)}:events"
+
+
+def acked(session_id: UUID | str) -> str:
+    """Hash: tab id -> highest seq stored."""
+    return f"{_tag(session_id)}:acked"
+
+
+def meta(session_id: UUID | str) -> str:
+    """Hash: status, last_activity, bytes, events, errors, failed_requests, snapshot_id, page_url, ..."""
+    return f"{_tag(session_id)}:meta"
+
+
+def archive_lock(session_id: UUID | str) -> str:
+    return f"{_tag(session_id)}:archive-lock"
+
+
+def all_keys(session_id: UUID | str) -> list[str]:
+    return [events(session_id), acked(session_id), meta(session_id)]
+
+
+def control_group(session_id: UUID | str) -> str:
+    """Channel-layer group of a session's ingest sockets (control messages only, never events)."""
+    return f"sr.session.{session_id}"

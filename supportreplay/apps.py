@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SupportReplayConfig(AppConfig):
+    name = "supportreplay"
+    verbose_name = "SupportReplay"

@@ -1,0 +1,175 @@
+"""Settings, read from the environment (and an optional `.env`) through django-environ.
+
+Local defaults are safe for one machine: SQLite and media under `var/`, Redis on 127.0.0.1:6379.
+With DEBUG off, a missing SECRET_KEY or ALLOWED_HOSTS stops start-up instead of running insecurely.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+DEBUG = env.bool("DEBUG", default=True)
+
+_INSECURE_DEV_KEY = "dev-only-insecure-key-never-used-with-debug-off"
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
+    SECRET_KEY = _INSECURE_DEV_KEY
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+if not ALLOWED_HOSTS:
+    if not DEBUG:
+        raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off (see .env.example).")
+    ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "supportreplay",
+    "magiclinks",
+    "sessions.apps.RecordingsConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "supportreplay.urls"
+ASGI_APPLICATION = "supportreplay.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "supportreplay.context.product",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets daphne, Celery and the tests' processes read while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+    DATABASES["default"]["OPTIONS"]["timeout"] = 20
+if env.str("TEST_DATABASE_NAME", default=""):
+    DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+LOGIN_URL = "/admin/login/"
+
+# --- Redis, Channels, Celery -------------------------------------------------------------------------
+REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "CONFIG": {
+            # socket_timeout above channels-redis's 5 s blocking read: redis-py 8 would otherwise
+            # drop idle consumers with 1011 (ENVIRONMENT.md).
+            "hosts": [{"address": REDIS_URL, "socket_timeout": 10}],
+            "prefix": "sr:layer:",
+            "capacity": 500,
+            "expiry": 30,
+        },
+    }
+}
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_RESULT_EXPIRES = 3600
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+
+# --- Product settings ----------------------------------------------------------------------------------
+SUPPORTREPLAY_COMPANY_NAME = env.str("SUPPORTREPLAY_COMPANY_NAME", default="Acme Inc.")
+SUPPORTREPLAY_PUBLIC_URL = env.str("SUPPORTREPLAY_PUBLIC_URL", default="")
+SUPPORTREPLAY_ALLOWED_ORIGINS = env.list("SUPPORTREPLAY_ALLOWED_ORIGINS", default=[])
+SUPPORTREPLAY_LINK_DEFAULT_HOURS = env.int("SUPPORTREPLAY_LINK_DEFAULT_HOURS", default=24)
+SUPPORTREPLAY_LINK_MAX_DAYS = env.int("SUPPORTREPLAY_LINK_MAX_DAYS", default=7)
+SUPPORTREPLAY_LINK_RATE_PER_MINUTE = env.int("SUPPORTREPLAY_LINK_RATE_PER_MINUTE", default=20)
+SUPPORTREPLAY_IDLE_MINUTES = env.int("SUPPORTREPLAY_IDLE_MINUTES", default=10)
+SUPPORTREPLAY_MAX_SESSION_MINUTES = env.int("SUPPORTREPLAY_MAX_SESSION_MINUTES", default=120)
+SUPPORTREPLAY_RETENTION_DAYS = env.int("SUPPORTREPLAY_RETENTION_DAYS", default=30)
+SUPPORTREPLAY_MAX_FRAME_BYTES = env.int("SUPPORTREPLAY_MAX_FRAME_BYTES", default=1024 * 1024)
+SUPPORTREPLAY_MAX_EVENTS_PER_BATCH = env.int("SUPPORTREPLAY_MAX_EVENTS_PER_BATCH", default=2000)
+SUPPORTREPLAY_RATE_BYTES_PER_SECOND = env.int("SUPPORTREPLAY_RATE_BYTES_PER_SECOND", default=2 * 1024 * 1024)
+SUPPORTREPLAY_RATE_BURST_BYTES = env.int("SUPPORTREPLAY_RATE_BURST_BYTES", default=8 * 1024 * 1024)
+SUPPORTREPLAY_RATE_FRAMES_PER_SECOND = env.int("SUPPORTREPLAY_RATE_FRAMES_PER_SECOND", default=50)
+SUPPORTREPLAY_RATE_BURST_FRAMES = env.int("SUPPORTREPLAY_RATE_BURST_FRAMES", default=200)
+SUPPORTREPLAY_CHECKOUT_EVERY_MS = env.int("SUPPORTREPLAY_CHECKOUT_EVERY_MS", default=5 * 60 * 1000)
+SUPPORTREPLAY_METRICS_TOKEN = env.str("SUPPORTREPLAY_METRICS_TOKEN", default="")
+
+# --- Security headers ----------------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # daphne logs every request path; /l/<token> must never reach a log.
+        "django.server": {"level": "WARNING"},
+        "daphne.access": {"level": "WARNING"},
+    },
+}
+
+# Local mode serves /static/ from daphne itself; production runs collectstatic behind a proxy.
+SERVE_STATIC = env.bool("SERVE_STATIC", default=DEBUG)

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from .health import healthz
+
+admin.site.site_header = "SupportReplay"
+admin.site.site_title = "SupportReplay"
+admin.site.index_title = "Support console"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("", include("magiclinks.urls")),
+    path("", include("sessions.urls")),
+]
