@@ -12,4 +12,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("magiclinks.urls")),
     path("", include("sessions.urls")),
+    path("demo/", include("supportreplay.demo")),
 ]
