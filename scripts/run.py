@@ -17,6 +17,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
 PORT = int(os.environ.get("PORT", "8000"))
 HOST = os.environ.get("HOST", "127.0.0.1")
+# daphne's access log would write every path, and /l/<token> paths carry secrets.
+NO_ACCESS_LOG = ["--access-log", os.devnull]
 
 
 def read_dotenv_redis() -> str:
@@ -74,7 +76,15 @@ def main() -> int:
         manage("ensure_admin", env=env)
         children.append(
             subprocess.Popen(
-                [f"{BIN}/daphne", "-b", HOST, "-p", str(PORT), "supportreplay.asgi:application"],
+                [
+                    f"{BIN}/daphne",
+                    "-b",
+                    HOST,
+                    "-p",
+                    str(PORT),
+                    *NO_ACCESS_LOG,
+                    "supportreplay.asgi:application",
+                ],
                 cwd=ROOT,
                 env=env,
             )

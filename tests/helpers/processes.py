@@ -86,7 +86,16 @@ def spawn_daphne(port: int | None = None, **env: str) -> Proc:
     port = port or free_port()
     log = _log_file("daphne")
     popen = subprocess.Popen(
-        [str(BIN / "daphne"), "-b", "127.0.0.1", "-p", str(port), "supportreplay.asgi:application"],
+        [
+            str(BIN / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "--access-log",
+            os.devnull,
+            "supportreplay.asgi:application",
+        ],
         cwd=ROOT,
         env=child_env(**env),
         stdout=log.open("wb"),
