@@ -147,6 +147,9 @@ SUPPORTREPLAY_RATE_BYTES_PER_SECOND = env.int("SUPPORTREPLAY_RATE_BYTES_PER_SECO
 SUPPORTREPLAY_RATE_BURST_BYTES = env.int("SUPPORTREPLAY_RATE_BURST_BYTES", default=8 * 1024 * 1024)
 SUPPORTREPLAY_RATE_FRAMES_PER_SECOND = env.int("SUPPORTREPLAY_RATE_FRAMES_PER_SECOND", default=50)
 SUPPORTREPLAY_RATE_BURST_FRAMES = env.int("SUPPORTREPLAY_RATE_BURST_FRAMES", default=200)
+SUPPORTREPLAY_MAX_EVENT_DEPTH = env.int("SUPPORTREPLAY_MAX_EVENT_DEPTH", default=500)
+SUPPORTREPLAY_MAX_PARTS = env.int("SUPPORTREPLAY_MAX_PARTS", default=32)
+SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS = env.float("SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS", default=5.0)
 SUPPORTREPLAY_CHECKOUT_EVERY_MS = env.int("SUPPORTREPLAY_CHECKOUT_EVERY_MS", default=5 * 60 * 1000)
 SUPPORTREPLAY_METRICS_TOKEN = env.str("SUPPORTREPLAY_METRICS_TOKEN", default="")
 
@@ -162,7 +165,10 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_secrets": {"()": "supportreplay.logfilters.RedactSecrets"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # daphne logs every request path; /l/<token> must never reach a log.
