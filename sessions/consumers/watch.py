@@ -1,0 +1,237 @@
+"""WatchConsumer: an agent's live view of one session (`/ws/watch/<uuid>/`).
+
+Frames to the browser are binary msgpack maps (the stored `ev` bytes are forwarded untouched, so the
+server never decodes events; the page decodes `ev` as a second msgpack document):
+
+  {"t": "hello", "session": str, "state": str, "meta": {...}, "now": ms}
+  {"t": "reset", "reason": "join" | "resync", "now": ms}     a catch-up follows: rebuild the player
+  {"t": "batch", "id": stream id, "tab": str, "seq": int, "ts": server arrival ms, "full": bool,
+   "ev": bytes, "now": server send ms}                       catch-up and tail entries alike
+  {"t": "live", "now": ms}                                   catch-up done; what follows is the tail
+  {"t": "status", "meta": {...}, "now": ms}                  counters / connection changed
+  {"t": "ended", "state": str, "reason": str, "replay_url": str}   then a normal close
+
+"N ms behind" on the page = (now - last event timestamp in the batch) + the page's own receive delay;
+`ts` lets it separate the recorder->server part from the server->agent part.
+
+From the browser (text JSON): {"t": "ack", "id": stream id} after a batch is applied. Unacknowledged
+batches are the backpressure signal (see stream_tail.Pending).
+
+Close codes: 4401 not logged in, 4403 no watch permission, 4404 unknown session.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import time
+from uuid import UUID
+
+import msgpack
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from magiclinks.audit import record
+from supportreplay.redis_client import new_async_redis
+
+from .. import keys, stream_tail
+from ..models import RecordingSession, SessionState
+
+log = logging.getLogger(__name__)
+
+WATCH_PERMISSION = "recordings.watch_recordingsession"
+BLOCK_MS = 1000
+STATUS_EVERY_S = 1.0
+DB_CHECK_EVERY_S = 3.0
+
+
+def _now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        getattr(settings, "SUPPORTREPLAY_WATCH_MAX_PENDING_BATCHES", 400),
+        getattr(settings, "SUPPORTREPLAY_WATCH_MAX_PENDING_BYTES", 8 * 1024 * 1024),
+    )
+
+
+@database_sync_to_async
+def _session_state(session_id: UUID) -> tuple[str, str] | None:
+    row = RecordingSession.objects.filter(pk=session_id).values_list("state", "end_reason").first()
+    return (row[0], row[1]) if row else None
+
+
+@database_sync_to_async
+def _can_watch(user) -> bool:
+    return user.has_perm(WATCH_PERMISSION)
+
+
+@database_sync_to_async
+def _audit_watch(user, session_id: UUID, ip: str | None) -> None:
+    record(user, "session.watch", RecordingSession.objects.get(pk=session_id), ip=ip)
+
+
+class WatchConsumer(AsyncWebsocketConsumer):
+    async def connect(self) -> None:
+        self.task: asyncio.Task | None = None
+        self.redis = None
+        self.session_id = UUID(str(self.scope["url_route"]["kwargs"]["session_id"]))
+        user = self.scope.get("user")
+        # Accept first: a close before accept becomes an HTTP 403 and the page could not tell why.
+        await self.accept()
+        if user is None or not user.is_authenticated:
+            await self.close(code=4401)
+            return
+        if not await _can_watch(user):
+            await self.close(code=4403)
+            return
+        state = await _session_state(self.session_id)
+        if state is None:
+            await self.close(code=4404)
+            return
+        client = self.scope.get("client") or (None, None)
+        await _audit_watch(user, self.session_id, client[0])
+        self.redis = new_async_redis()
+        self.pending = stream_tail.Pending(*_limits())
+        self.acked = asyncio.Event()
+        self.resyncs = 0
+        self.task = asyncio.create_task(self._watch(state))
+
+    async def disconnect(self, code: int) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self.task
+        if self.redis is not None:
+            await self.redis.aclose()
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        try:
+            message = json.loads(text_data) if text_data else msgpack.unpackb(bytes_data or b"")
+        except ValueError:
+            return
+        if isinstance(message, dict) and message.get("t") == "ack" and isinstance(message.get("id"), str):
+            self.pending.ack(message["id"])
+            self.acked.set()
+
+    async def _send(self, frame: dict) -> None:
+        await self.send(bytes_data=msgpack.packb(frame, use_bin_type=True))
+
+    async def _watch(self, state: tuple[str, str]) -> None:
+        try:
+            meta = await stream_tail.read_meta(self.redis, self.session_id)
+            await self._send(
+                {
+                    "t": "hello",
+                    "session": str(self.session_id),
+                    "state": state[0],
+                    "meta": meta,
+                    "now": _now_ms(),
+                }
+            )
+            if state[0] != SessionState.LIVE:
+                await self._end(state)
+                return
+            await self._request_snapshot()
+            await self._loop(meta)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("watch of session %s failed", self.session_id)
+            await self.close(code=1011)
+
+    async def _loop(self, meta: dict) -> None:
+        last_id = await self._catch_up("join")
+        stalled = False
+        next_status = time.monotonic() + STATUS_EVERY_S
+        next_db = time.monotonic() + DB_CHECK_EVERY_S
+        while True:
+            if stalled:
+                # The page is far behind: send nothing more until it has applied what it has, then
+                # jump to the newest full snapshot instead of replaying the backlog.
+                if self.pending.count == 0:
+                    self.resyncs += 1
+                    last_id = await self._catch_up("resync")
+                    stalled = False
+                else:
+                    self.acked.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self.acked.wait(), BLOCK_MS / 1000)
+            else:
+                for entry in await stream_tail.tail(self.redis, self.session_id, last_id, BLOCK_MS):
+                    await self._send_entry(entry)
+                    last_id = entry.stream_id
+                    if self.pending.overloaded:
+                        stalled = True
+                        break
+            now = time.monotonic()
+            if now >= next_status:
+                next_status = now + STATUS_EVERY_S
+                fresh = await stream_tail.read_meta(self.redis, self.session_id)
+                if fresh != meta:
+                    meta = fresh
+                    await self._send({"t": "status", "meta": meta, "now": _now_ms()})
+            if now >= next_db:
+                next_db = now + DB_CHECK_EVERY_S
+                state = await _session_state(self.session_id)
+                if state is None or state[0] != SessionState.LIVE:
+                    # Forward what the recorder stored before the end, then say so.
+                    for entry in await stream_tail.tail(self.redis, self.session_id, last_id, None):
+                        await self._send_entry(entry)
+                    await self._end(state or (SessionState.ARCHIVED, ""))
+                    return
+
+    async def _catch_up(self, reason: str) -> str:
+        """Send everything from the newest full snapshot; returns the id the tail continues after."""
+        self.pending.clear()
+        await self._send({"t": "reset", "reason": reason, "now": _now_ms()})
+        last_id = "0-0"
+        async for entry in stream_tail.catch_up(self.redis, self.session_id):
+            await self._send_entry(entry, count=False)
+            last_id = entry.stream_id
+        await self._send({"t": "live", "now": _now_ms()})
+        return last_id
+
+    async def _send_entry(self, entry: stream_tail.Entry, count: bool = True) -> None:
+        await self._send(
+            {
+                "t": "batch",
+                "id": entry.stream_id,
+                "tab": entry.tab,
+                "seq": entry.seq,
+                "ts": entry.ts,
+                "full": entry.full,
+                "ev": entry.ev,
+                "now": _now_ms(),
+            }
+        )
+        if count:
+            # Only the tail counts towards backpressure: acks of catch-up ids (older) pop nothing.
+            self.pending.sent(entry)
+
+    async def _request_snapshot(self) -> None:
+        """Ask the recorder (through whichever daphne holds its ingest socket) for a full snapshot."""
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            await layer.group_send(keys.control_group(self.session_id), {"type": "session.snapshot"})
+        except Exception:
+            # Without a fresh snapshot the catch-up from the last stored one still works.
+            log.warning("snapshot request for session %s failed", self.session_id, exc_info=True)
+
+    async def _end(self, state: tuple[str, str]) -> None:
+        await self._send(
+            {
+                "t": "ended",
+                "state": str(state[0]),
+                "reason": str(state[1]),
+                "replay_url": f"/sessions/{self.session_id}/",
+            }
+        )
+        await self.close(code=1000)
