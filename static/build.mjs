@@ -2,6 +2,7 @@
 // part of the front end (recorder, player) owns its entry here.
 import { build } from "esbuild";
 import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,6 +13,26 @@ const entries = [
   ["recorder/src/recorder.js", "recorder/recorder.js", { minify: true, format: "iife" }],
   ["player/src/player.js", "player/player.js", { minify: true, format: "iife" }],
 ];
+
+// rrweb's flat ESM build evaluates two PostCSS copies at import time (replay-only CSS rewriting): a CJS
+// wrapper call without a purity annotation and bare `import_postcss.default.x;` reads. Marking the call pure
+// and dropping the no-op reads lets esbuild tree-shake PostCSS out of a record-only bundle (about -37 KB
+// gzipped). Semantics are unchanged: code that does use PostCSS still gets it, evaluated lazily.
+const trimRrweb = {
+  name: "trim-rrweb",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]rrweb[\\/]dist[\\/]rrweb\.js$/ }, async (args) => ({
+      loader: "js",
+      contents: (await readFile(args.path, "utf8"))
+        .replace(/^import_postcss(\$1)?\.default(\.\w+)?;$/gm, "")
+        .replace(
+          /^var (import_postcss\S*) = \/\* @__PURE__ \*\/ (__toESM\S*)\(\(/gm,
+          "var $1 = /* @__PURE__ */ $2(/* @__PURE__ */ (",
+        )
+        .replace(/^var (postcss_default\S*) = (import_postcss\S*)\.default;$/gm, "var $1 = (...a) => $2.default(...a);"),
+    }));
+  },
+};
 
 for (const [src, out, opts] of entries) {
   const entry = join(root, src);
@@ -24,6 +45,7 @@ for (const [src, out, opts] of entries) {
     legalComments: "none",
     logLevel: "warning",
     sourcemap: false,
+    plugins: [trimRrweb],
     ...opts,
   });
 }

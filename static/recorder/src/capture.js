@@ -1,0 +1,105 @@
+// How rrweb is configured and what is done to each event before it is batched. Pure (no DOM access at
+// import time) so node can test the event masking.
+import { makeOwnTrafficTest, sanitizeRequest } from "./headers.js";
+import { makeTextMasker, maskDeep, maskInput, maskUrl, truncate } from "./masking.js";
+
+export const CONSOLE_PLUGIN = "rrweb/console@1";
+export const NETWORK_PLUGIN = "rrweb/network@1";
+const ARG_LIMIT = 1000;
+
+/** rrweb `record` options for the link's capture options (from `ready.options`). */
+export function recordOptions(options) {
+  return {
+    maskAllInputs: true,
+    maskInputOptions: { password: true },
+    maskInputFn: maskInput,
+    // Every text node goes through maskTextFn, which masks cards/emails or everything (see masking.js).
+    maskTextSelector: "*",
+    maskTextFn: makeTextMasker(!!options.mask_all_text),
+    blockClass: "rr-block",
+    blockSelector: "sr-banner",
+    ignoreClass: "rr-ignore",
+    maskTextClass: "rr-mask",
+    checkoutEveryNms: options.checkout_ms > 0 ? options.checkout_ms : undefined,
+    recordAfter: "DOMContentLoaded",
+    slimDOMOptions: "all",
+    inlineImages: false,
+    recordCanvas: false,
+    collectFonts: false,
+    sampling: { mousemove: 50, scroll: 150, input: "last" },
+  };
+}
+
+export function consolePluginOptions() {
+  return {
+    level: ["assert", "debug", "dir", "error", "info", "log", "table", "trace", "warn"],
+    lengthThreshold: 1000,
+    stringifyOptions: { stringLengthLimit: ARG_LIMIT, numOfKeysLimit: 50, depthOfLimit: 4 },
+  };
+}
+
+export function networkPluginOptions(options, supportOrigin) {
+  const isOwn = makeOwnTrafficTest(supportOrigin);
+  return {
+    // fetch/XHR through the plugin's patches (method + status), beacons through resource timing.
+    initiatorTypes: ["fetch", "xmlhttprequest", "beacon"],
+    recordHeaders: true,
+    recordBody: !!options.bodies,
+    transformRequestFn: (request) => sanitizeRequest(request, { bodies: !!options.bodies, isOwn }),
+  };
+}
+
+/** Last line of defence before an event is batched: URLs without credential, text without cards/emails. */
+export function maskEvent(event) {
+  if (!event || typeof event !== "object") return event;
+  if (event.type === 4 && event.data && typeof event.data.href === "string") {
+    event.data.href = maskUrl(event.data.href);
+  } else if (event.type === 5 || event.type === 6) {
+    event.data = maskDeep(event.data);
+  }
+  return event;
+}
+
+function stringifyArg(value) {
+  if (typeof value === "string") return JSON.stringify(value);
+  try {
+    const text = JSON.stringify(value);
+    return text === undefined ? String(value) : text;
+  } catch (e) {
+    return String(value);
+  }
+}
+
+/** Console calls the loader buffered before the recorder ran, as console plugin events. */
+export function earlyConsoleEvents(queue, timestamp) {
+  return (queue || []).map(([level, , args]) => ({
+    type: 6,
+    timestamp,
+    data: {
+      plugin: CONSOLE_PLUGIN,
+      payload: { level, trace: [], payload: (args || []).map((a) => truncate(stringifyArg(a), ARG_LIMIT)) },
+    },
+  }));
+}
+
+/** An `sr.error` payload from an ErrorEvent or a PromiseRejectionEvent. */
+export function errorPayload(ev) {
+  if (ev && ev.type === "unhandledrejection") {
+    const reason = ev.reason;
+    const isError = reason && typeof reason === "object" && "message" in reason;
+    return {
+      kind: "unhandledrejection",
+      message: truncate(isError ? `${reason.name || "Error"}: ${reason.message}` : stringifyArg(reason), 2000),
+      stack: truncate(isError && reason.stack ? String(reason.stack) : "", 8000),
+    };
+  }
+  const error = ev && ev.error;
+  return {
+    kind: "error",
+    message: truncate(String((ev && ev.message) || (error && error.message) || "Error"), 2000),
+    source: ev && ev.filename ? maskUrl(ev.filename) : "",
+    line: (ev && ev.lineno) || 0,
+    column: (ev && ev.colno) || 0,
+    stack: truncate(error && error.stack ? String(error.stack) : "", 8000),
+  };
+}

@@ -1,0 +1,44 @@
+// SupportReplay loader: the only script a customer's app includes. Dormant (no request, no listener)
+// unless this tab was handed a recording credential (#sr=...) or already holds one in sessionStorage.
+// The credential leaves the URL before anything records, so it is never in a recorded URL or a Referer.
+(function (w, d) {
+  var key = "sr.cred";
+  var me = d.currentScript;
+  var store;
+  var cred;
+  try {
+    store = w.sessionStorage;
+  } catch (e) {
+    return;
+  }
+  var m = /([#&])sr=([^&]*)/.exec(location.hash);
+  if (m) {
+    var rest = location.hash.replace(m[0], m[1] === "#" ? "#" : "").replace("#&", "#");
+    history.replaceState(history.state, "", location.pathname + location.search + (rest === "#" ? "" : rest));
+    cred = decodeURIComponent(m[2]);
+    try {
+      store.setItem(key, cred);
+    } catch (e) {}
+  } else {
+    try {
+      cred = store.getItem(key);
+    } catch (e) {}
+  }
+  if (!cred || !me || w.__sr) return;
+  // Buffer console calls made before the recorder bundle runs; it replays them and restores these.
+  var q = [];
+  var con = {};
+  var wr = {};
+  ["log", "info", "warn", "error", "debug"].forEach(function (level) {
+    var orig = (con[level] = console[level]);
+    console[level] = wr[level] = function () {
+      if (q.length < 200) q.push([level, Date.now(), [].slice.call(arguments)]);
+      return orig.apply(console, arguments);
+    };
+  });
+  w.__sr = { cred: cred, src: me.src, q: q, con: con, wr: wr };
+  var s = d.createElement("script");
+  s.async = true;
+  s.src = me.src.replace(/loader\.js(?=[?#]|$)/, "recorder.js");
+  (d.head || d.documentElement).appendChild(s);
+})(window, document);

@@ -1,0 +1,77 @@
+// Browser-side masking: what is masked here never leaves the customer's tab. The server redacts again
+// (defence in depth), but the promise to the customer is made here.
+import { luhnValid } from "./luhn.js";
+
+// 13-19 digits, optionally grouped by single spaces or dashes (how people type and print card numbers).
+const CARD_RE = /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g;
+const EMAIL_RE = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+const CRED_RE = /([#&?])sr=[^&#]*/g;
+
+export const CARD_MASK = "[card]";
+export const EMAIL_MASK = "[email]";
+
+/** Replace Luhn-valid card numbers and email addresses in free text. */
+export function maskSensitive(text) {
+  if (typeof text !== "string" || text.length < 6) return text;
+  let out = text;
+  if (/\d/.test(out)) {
+    out = out.replace(CARD_RE, (m) => (luhnValid(m.replace(/[ -]/g, "")) ? CARD_MASK : m));
+  }
+  if (out.includes("@")) out = out.replace(EMAIL_RE, EMAIL_MASK);
+  return out;
+}
+
+/** Every visible character becomes `*` (whitespace kept so the layout survives in the replay). */
+export function maskAll(text) {
+  return typeof text === "string" ? text.replace(/\S/g, "*") : text;
+}
+
+/**
+ * rrweb's maskTextFn. We route *every* text node here (maskTextSelector "*") so that card numbers and
+ * emails are caught anywhere; `rr-mask` subtrees and the link's "mask all text" option mask everything.
+ */
+export function makeTextMasker(maskAllText) {
+  return (text, element) => {
+    if (maskAllText) return maskAll(text);
+    try {
+      if (element && element.closest && element.closest(".rr-mask")) return maskAll(text);
+    } catch (e) {
+      // Detached or exotic nodes: fall through to the pattern masking.
+    }
+    return maskSensitive(text);
+  };
+}
+
+/** rrweb's maskInputFn: every input value is masked; the length is capped so it leaks little. */
+export function maskInput(value) {
+  if (typeof value !== "string" || !value) return "";
+  return "*".repeat(Math.min(value.length, 16));
+}
+
+/** Remove the recording credential (`sr=`) from a URL's fragment or query, then mask cards and emails. */
+export function stripCredential(url) {
+  if (typeof url !== "string") return url;
+  let out = url.replace(CRED_RE, (m, sep) => (sep === "&" ? "" : sep));
+  out = out.replace(/\?&/, "?").replace(/#&/, "#").replace(/[?#]$/, "");
+  return out;
+}
+
+export function maskUrl(url) {
+  return maskSensitive(stripCredential(url));
+}
+
+/** Mask strings anywhere inside a JSON-like value (console payloads, error details). */
+export function maskDeep(value, depth = 0) {
+  if (typeof value === "string") return maskSensitive(stripCredential(value));
+  if (depth > 8 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1));
+  const out = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
+  return out;
+}
+
+/** Truncate long strings (console arguments, bodies) so one log line cannot flood the session. */
+export function truncate(text, limit) {
+  if (typeof text !== "string" || text.length <= limit) return text;
+  return `${text.slice(0, limit)}… [${text.length - limit} more characters]`;
+}

@@ -1,0 +1,212 @@
+// The recorder bundle, loaded by loader.js only after consent. Wires rrweb, the plugins, our custom events,
+// the banner and the transport together; the logic lives in the small modules next to this file.
+import { getRecordConsolePlugin } from "@rrweb/rrweb-plugin-console-record";
+import { getRecordNetworkPlugin } from "@rrweb/rrweb-plugin-network-record";
+import { record } from "rrweb";
+import { createBanner } from "./banner.js";
+import { Batcher } from "./batching.js";
+import {
+  consolePluginOptions,
+  earlyConsoleEvents,
+  errorPayload,
+  maskEvent,
+  networkPluginOptions,
+  recordOptions,
+} from "./capture.js";
+import { collectEnvironment } from "./environment.js";
+import { watchRoutes } from "./routes.js";
+import { clearTabState, KEYS, openTabState, safeStorage } from "./state.js";
+import { ingestUrl, Transport } from "./transport.js";
+import { watchLongTasks, watchVitals } from "./vitals.js";
+
+const PERSIST_EVERY_MS = 1000;
+
+function start(win, cfg) {
+  const doc = win.document;
+  const store = safeStorage(win);
+  const tabState = openTabState(store, cfg.cred, win.crypto);
+  const { outbox } = tabState;
+  const supportOrigin = new URL(cfg.src).origin;
+  const stats = { bytes: 0, frames: 0, batches: 0, startedAt: Date.now() };
+  cfg.stats = stats;
+  let stopRecording = null;
+  let recording = false;
+  let finished = false;
+  let unloading = false;
+  let persistTimer = null;
+  let earlyQueue = cfg.q || [];
+  const cleanups = [];
+
+  const persist = () => {
+    if (persistTimer !== null) win.clearTimeout(persistTimer);
+    persistTimer = null;
+    if (finished) return;
+    if (!store.set(KEYS.outbox, outbox.serialize())) store.remove(KEYS.outbox);
+  };
+  const schedulePersist = () => {
+    if (unloading) persist();
+    else if (persistTimer === null) persistTimer = win.setTimeout(persist, PERSIST_EVERY_MS);
+  };
+
+  let transport = null;
+  const batcher = new Batcher({
+    delayMs: 250,
+    maxEvents: 100,
+    onFlush: (events) => {
+      const dropped = outbox.dropped;
+      outbox.push(events);
+      stats.batches += 1;
+      store.set(KEYS.seq, String(outbox.nextSeq));
+      transport.pump();
+      schedulePersist();
+      // The bounded outbox lost old batches while offline: a new full snapshot keeps the replay playable.
+      if (outbox.dropped > dropped && recording) win.setTimeout(snapshotNow, 0);
+    },
+  });
+
+  // Custom events raised before rrweb's first full snapshot (it waits for DOMContentLoaded) wait here and
+  // follow that snapshot, so every chunk of the replay still starts with a snapshot.
+  let beforeSnapshot = [];
+  const custom = (tag, payload) => {
+    if (!recording) return;
+    if (beforeSnapshot) beforeSnapshot.push({ type: 5, data: { tag, payload }, timestamp: Date.now() });
+    else record.addCustomEvent(tag, payload);
+  };
+  const snapshotNow = () => {
+    try {
+      record.takeFullSnapshot(true);
+    } catch (e) {
+      // rrweb has not taken its first snapshot yet: that one is on its way.
+    }
+  };
+
+  const restoreConsole = () => {
+    // The loader wrapped console methods to buffer early calls; put the originals back before rrweb's
+    // console plugin wraps them, unless the page replaced them since.
+    for (const level of Object.keys(cfg.con || {})) {
+      if (win.console[level] === cfg.wr[level]) win.console[level] = cfg.con[level];
+    }
+  };
+
+  const emit = (event) => {
+    if (finished) return;
+    batcher.add(maskEvent(event));
+    if (event.type !== 2) return;
+    if (earlyQueue) {
+      for (const early of earlyConsoleEvents(earlyQueue, event.timestamp)) batcher.add(maskEvent(early));
+      earlyQueue = null;
+    }
+    if (beforeSnapshot) {
+      for (const held of beforeSnapshot) {
+        held.timestamp = Math.max(held.timestamp, event.timestamp);
+        batcher.add(maskEvent(held));
+      }
+      beforeSnapshot = null;
+    }
+  };
+
+  const startRecording = (options) => {
+    if (recording || finished) return;
+    recording = true;
+    restoreConsole();
+    if (!options.console) earlyQueue = null;
+    const plugins = [];
+    if (options.console) plugins.push(getRecordConsolePlugin(consolePluginOptions()));
+    if (options.network) plugins.push(getRecordNetworkPlugin(networkPluginOptions(options, supportOrigin)));
+    stopRecording = record({ ...recordOptions(options), emit, plugins });
+    custom("sr.env", collectEnvironment(win, { tab: tabState.tab, page: tabState.page }));
+    const onError = (ev) => custom("sr.error", errorPayload(ev));
+    win.addEventListener("error", onError);
+    win.addEventListener("unhandledrejection", onError);
+    cleanups.push(() => {
+      win.removeEventListener("error", onError);
+      win.removeEventListener("unhandledrejection", onError);
+    });
+    cleanups.push(watchRoutes(win, custom));
+    cleanups.push(watchLongTasks(win, custom));
+    watchVitals(custom);
+  };
+
+  const banner = createBanner(doc, {
+    company: tabState.options && tabState.options.company,
+    onStop: () => finish("You stopped sharing. Support can no longer see this tab.", "stop"),
+  });
+
+  const finish = (message, byeReason) => {
+    if (finished) return;
+    batcher.flush();
+    finished = true;
+    recording = false;
+    if (stopRecording) stopRecording();
+    for (const cleanup of cleanups) cleanup();
+    transport.pump();
+    transport.close(byeReason ? { t: "bye", reason: byeReason } : null);
+    clearTabState(store);
+    banner.ended(message);
+  };
+
+  transport = new Transport({
+    url: ingestUrl(cfg.src),
+    outbox,
+    hello: () => ({ t: "hello", cred: cfg.cred, tab: tabState.tab, page: tabState.page }),
+    onSent: (n) => {
+      stats.bytes += n;
+      stats.frames += 1;
+    },
+    onReady: (options) => {
+      store.set(KEYS.options, JSON.stringify(options));
+      banner.setCompany(options.company);
+      startRecording(options);
+    },
+    onControl: (kind) => {
+      if (kind === "snapshot" && recording) snapshotNow();
+      if (kind === "stop") finish("This support session has ended. Nothing more is shared.");
+    },
+    onEnded: (action) =>
+      finish(
+        action === "refused"
+          ? "Support could not accept this page, so nothing is shared."
+          : "This support session has ended. Nothing more is shared.",
+      ),
+  });
+
+  // A later page of a consented tab starts recording at once with the options the server gave earlier,
+  // so nothing is missed while the socket connects.
+  if (tabState.options) startRecording(tabState.options);
+  transport.connect();
+
+  const flushForLeave = () => {
+    batcher.flush();
+    transport.pump();
+    persist();
+  };
+  win.addEventListener("visibilitychange", () => {
+    if (doc.visibilityState === "hidden" && !finished) flushForLeave();
+  });
+  win.addEventListener("pagehide", () => {
+    if (finished) return;
+    unloading = true;
+    flushForLeave();
+    transport.close({ t: "bye", reason: "unload" });
+  });
+  win.addEventListener("pageshow", (ev) => {
+    // Back/forward cache restored this page: reconnect and give the agent a fresh picture.
+    if (!ev.persisted || finished) return;
+    unloading = false;
+    transport.closed = false;
+    transport.connect();
+    if (recording) snapshotNow();
+  });
+}
+
+(function boot(win) {
+  const cfg = win.__sr;
+  if (!cfg || cfg.started || !cfg.cred || !cfg.src) return;
+  cfg.started = true;
+  try {
+    start(win, cfg);
+  } catch (e) {
+    // The customer's page must never break because of us.
+    if (cfg.con && cfg.con.warn) cfg.con.warn.call(win.console, "SupportReplay recorder failed to start", e);
+  }
+})(window);
