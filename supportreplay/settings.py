@@ -130,6 +130,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# Beat (recordings): end idle / over-long sessions, re-queue lost archives, purge past retention.
+CELERY_BEAT_SCHEDULE = {
+    "end-idle-sessions": {"task": "recordings.end_idle_sessions", "schedule": 60.0},
+    "end-overlong-sessions": {"task": "recordings.end_overlong_sessions", "schedule": 60.0},
+    "sweep-unarchived": {"task": "recordings.sweep_unarchived", "schedule": 300.0},
+    "purge-expired": {"task": "recordings.purge_expired", "schedule": 3600.0},
+}
 
 # --- Product settings ----------------------------------------------------------------------------------
 SUPPORTREPLAY_COMPANY_NAME = env.str("SUPPORTREPLAY_COMPANY_NAME", default="Acme Inc.")
@@ -141,6 +148,10 @@ SUPPORTREPLAY_LINK_RATE_PER_MINUTE = env.int("SUPPORTREPLAY_LINK_RATE_PER_MINUTE
 SUPPORTREPLAY_IDLE_MINUTES = env.int("SUPPORTREPLAY_IDLE_MINUTES", default=10)
 SUPPORTREPLAY_MAX_SESSION_MINUTES = env.int("SUPPORTREPLAY_MAX_SESSION_MINUTES", default=120)
 SUPPORTREPLAY_RETENTION_DAYS = env.int("SUPPORTREPLAY_RETENTION_DAYS", default=30)
+SUPPORTREPLAY_ARCHIVE_LOCK_SECONDS = env.int("SUPPORTREPLAY_ARCHIVE_LOCK_SECONDS", default=60)
+SUPPORTREPLAY_ARCHIVE_PAGE_SIZE = env.int("SUPPORTREPLAY_ARCHIVE_PAGE_SIZE", default=500)
+# Test-only: sleep between stream pages so a test can kill a worker mid-archive. Keep 0 in production.
+SUPPORTREPLAY_ARCHIVE_PAGE_DELAY_MS = env.int("SUPPORTREPLAY_ARCHIVE_PAGE_DELAY_MS", default=0)
 SUPPORTREPLAY_MAX_FRAME_BYTES = env.int("SUPPORTREPLAY_MAX_FRAME_BYTES", default=1024 * 1024)
 SUPPORTREPLAY_MAX_EVENTS_PER_BATCH = env.int("SUPPORTREPLAY_MAX_EVENTS_PER_BATCH", default=2000)
 SUPPORTREPLAY_RATE_BYTES_PER_SECOND = env.int("SUPPORTREPLAY_RATE_BYTES_PER_SECOND", default=2 * 1024 * 1024)

@@ -1,0 +1,24 @@
+"""Read archive objects (whole, or one chunk by byte range) through Django's storage API."""
+
+from __future__ import annotations
+
+from django.core.files.storage import Storage, default_storage
+
+from .format import ChunkEntry, Record, decode_records
+
+
+def read_object(name: str, storage: Storage | None = None) -> bytes:
+    with (storage or default_storage).open(name, "rb") as handle:
+        return handle.read()
+
+
+def read_chunk(name: str, entry: ChunkEntry, storage: Storage | None = None) -> list[Record]:
+    """One chunk's records, checksum checked; only its byte range is read."""
+    with (storage or default_storage).open(name, "rb") as handle:
+        handle.seek(entry.offset)
+        frame = handle.read(entry.length)
+    return decode_records(frame, entry.sha256)
+
+
+def exists(name: str, storage: Storage | None = None) -> bool:
+    return bool(name) and (storage or default_storage).exists(name)

@@ -1,0 +1,118 @@
+"""One view of a session's recording for the replay data API and the exports, wherever it lives now.
+
+Archived sessions are read from the stored object (one chunk by byte range); ended sessions not yet
+archived are read straight from the Redis stream and chunked with the same function the archive uses, so
+chunk numbers and contents are the same before and after archiving.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import RecordingSession, SessionArchive, SessionState
+from ..summary import summarize
+from . import chunking, format, reader, stream, verify
+
+
+class RecordingUnavailable(LookupError):
+    """The session has no recording to serve (purged, or its archive object is missing)."""
+
+
+@dataclass(frozen=True)
+class ChunkInfo:
+    index: int
+    start_ts: int
+    end_ts: int
+    events: int
+    tab: str
+    lead_meta: dict | None
+
+
+@dataclass(frozen=True)
+class Recording:
+    source: str  # "archive" | "redis"
+    chunks: list[ChunkInfo]
+    summary: dict[str, Any]
+    archive: SessionArchive | None = None
+    # Only for the Redis source: the chunk records computed from the stream.
+    records: list[list[format.Record]] | None = None
+
+    @property
+    def start_ts(self) -> int:
+        return min((c.start_ts for c in self.chunks), default=0)
+
+    @property
+    def end_ts(self) -> int:
+        return max((c.end_ts for c in self.chunks), default=0)
+
+
+def _archive_of(session: RecordingSession) -> SessionArchive | None:
+    return SessionArchive.objects.filter(session=session).first()
+
+
+def load(session: RecordingSession) -> Recording:
+    if session.state == SessionState.ARCHIVED:
+        archive = _archive_of(session)
+        if archive is None:
+            raise RecordingUnavailable(str(session.pk))
+        entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
+        chunks = [ChunkInfo(e.index, e.start_ts, e.end_ts, e.events, e.tab, e.lead_meta) for e in entries]
+        return Recording("archive", chunks, session.summary or {}, archive=archive)
+    batches = list(stream.iter_batches(session.pk))
+    split = chunking.split(batches)
+    tabs = verify.tab_ranges(batches)
+    summary = summarize(
+        batches,
+        raw_bytes=sum(len(format.pack(b.events)) for b in batches),
+        gaps=verify.gaps_by_tab(tabs),
+    )
+    chunks = [ChunkInfo(n, c.start_ts, c.end_ts, c.events, c.tab, c.lead_meta) for n, c in enumerate(split)]
+    return Recording("redis", chunks, summary, records=[list(c.records) for c in split])
+
+
+def chunk_events(session: RecordingSession, index: int) -> list[dict]:
+    """The replayable events of chunk `index` (IndexError when there is no such chunk)."""
+    if session.state == SessionState.ARCHIVED:
+        archive = _archive_of(session)
+        if archive is None:
+            raise RecordingUnavailable(str(session.pk))
+        if not 0 <= index < len(archive.manifest):
+            raise IndexError(index)
+        entry = format.ChunkEntry.from_dict(archive.manifest[index])
+        records = reader.read_chunk(archive.storage_name, entry)
+        return chunking.replay_events(records, entry.tab, entry.lead_meta)
+    recording = load(session)
+    if not 0 <= index < len(recording.chunks):
+        raise IndexError(index)
+    info = recording.chunks[index]
+    return chunking.replay_events(recording.records[index], info.tab, info.lead_meta)
+
+
+def all_events(session: RecordingSession) -> Iterator[dict]:
+    """Every replayable event, chunk after chunk (what the JSON export and the report read)."""
+    if session.state == SessionState.ARCHIVED:
+        archive = _archive_of(session)
+        if archive is None:
+            raise RecordingUnavailable(str(session.pk))
+        blob = reader.read_object(archive.storage_name)
+        entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
+        for entry, records in zip(entries, format.decode_all(blob, entries), strict=True):
+            yield from chunking.replay_events(records, entry.tab, entry.lead_meta)
+        return
+    recording = load(session)
+    for info, records in zip(recording.chunks, recording.records or [], strict=True):
+        yield from chunking.replay_events(records, info.tab, info.lead_meta)
+
+
+def all_batches(session: RecordingSession) -> list[chunking.Batch]:
+    """Every stored batch (with its tab), from the archive or the stream: for exports that need all tabs."""
+    if session.state == SessionState.ARCHIVED:
+        archive = _archive_of(session)
+        if archive is None:
+            raise RecordingUnavailable(str(session.pk))
+        blob = reader.read_object(archive.storage_name)
+        entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
+        return chunking.merge_records(format.decode_all(blob, entries))
+    return list(stream.iter_batches(session.pk))

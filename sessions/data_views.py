@@ -1,0 +1,113 @@
+"""Replay data API: the manifest and one chunk at a time, for agents who may watch recordings.
+
+GET /sessions/<uuid>/data/manifest      -> {"id","state","source","start_ts","end_ts","chunks",...}
+GET /sessions/<uuid>/data/chunks/<n>    -> [rrweb events], starting with meta + full snapshot
+
+Fetching the manifest is what opens a replay, so that is where `session.replay` is audited.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from magiclinks import audit
+
+from .archive import source
+from .models import RecordingSession, SessionState
+
+WATCH_PERM = "recordings.watch_recordingsession"
+EXPORT_PERM = "recordings.export_recordingsession"
+SUMMARY_HIDDEN = ("markers", "environment", "tabs_detail")
+
+
+def agent_required(perm: str) -> Callable:
+    """Login (redirect to the admin login) then `perm` (403): the rule every agent endpoint follows."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _recording_or_404(session: RecordingSession) -> source.Recording:
+    if session.state == SessionState.LIVE:
+        # Live sessions are watched through the watch socket; their stream is still growing.
+        raise Http404("session is still live")
+    try:
+        return source.load(session)
+    except source.RecordingUnavailable:
+        raise Http404("recording unavailable") from None
+
+
+def manifest_payload(session: RecordingSession, recording: source.Recording) -> dict[str, Any]:
+    summary = recording.summary
+    return {
+        "id": str(session.pk),
+        "state": session.state,
+        "source": recording.source,
+        "start_ts": recording.start_ts or summary.get("start_ts", 0),
+        "end_ts": recording.end_ts or summary.get("end_ts", 0),
+        "chunks": [
+            {"index": c.index, "start_ts": c.start_ts, "end_ts": c.end_ts, "events": c.events}
+            for c in recording.chunks
+        ],
+        "markers": summary.get("markers", []),
+        "summary": {k: v for k, v in summary.items() if k not in SUMMARY_HIDDEN},
+        "environment": summary.get("environment", {}),
+    }
+
+
+@require_GET
+@agent_required(WATCH_PERM)
+@gzip_page
+def manifest(request: HttpRequest, session_id) -> JsonResponse:
+    session = get_object_or_404(RecordingSession, pk=session_id)
+    recording = _recording_or_404(session)
+    audit.record(request.user, "session.replay", session, ip=client_ip(request), source=recording.source)
+    response = JsonResponse(manifest_payload(session, recording))
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+@require_GET
+@agent_required(WATCH_PERM)
+@gzip_page
+def chunk(request: HttpRequest, session_id, index: int) -> HttpResponse:
+    session = get_object_or_404(RecordingSession, pk=session_id)
+    if session.state == SessionState.LIVE:
+        raise Http404("session is still live")
+    try:
+        events = source.chunk_events(session, index)
+    except (IndexError, source.RecordingUnavailable):
+        raise Http404("no such chunk") from None
+    body = json.dumps(events, separators=(",", ":"), ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json")
+    archived = session.state == SessionState.ARCHIVED
+    # An archived chunk never changes: let the agent's browser keep it (never a shared cache).
+    patch_cache_control(response, private=True, max_age=86400 if archived else 0, immutable=archived or None)
+    patch_vary_headers(response, ["Cookie"])
+    return response

@@ -1,0 +1,102 @@
+"""The archive's pure parts: container codec, chunking at full snapshots, seq verification."""
+
+import itertools
+
+import pytest
+
+from sessions.archive import chunking, format, verify
+from sessions.archive.chunking import Batch
+from sessions.archive.service import build
+from tests.sessions.archive_factory import (
+    T0,
+    as_batches,
+    checkout_session,
+    click,
+    full_snapshot,
+    meta,
+    mouse_move,
+)
+
+
+def test_archive_round_trip_returns_the_same_batches_in_order():
+    batches = as_batches(checkout_session(minutes=5))
+    blob, entries = format.build(chunking.split(batches))
+    assert format.read_index(blob) == entries
+    assert chunking.merge_records(format.decode_all(blob)) == batches
+
+
+def test_every_chunk_starts_with_meta_then_full_snapshot_and_is_at_least_a_minute():
+    batches = as_batches(checkout_session(minutes=6, checkout_ms=30_000))
+    chunks = chunking.split(batches)
+    assert len(chunks) == 7  # snapshots every 30 s over 6 min; a chunk only once a minute has passed
+    for chunk in chunks:
+        events = chunking.replay_events(chunk.records, chunk.tab, chunk.lead_meta)
+        kinds = [e["type"] for e in events if e["type"] in (2, 4)][:2]
+        assert kinds == [4, 2]
+    starts = [c.start_ts for c in chunks]
+    assert all(b - a >= 60_000 for a, b in itertools.pairwise(starts))
+    assert sum(c.events for c in chunks) == sum(len(b.events) for b in batches)
+
+
+def test_a_batch_cut_by_a_chunk_boundary_is_joined_again_on_read():
+    batches = [
+        Batch("t", 0, T0, [meta(T0), full_snapshot(T0)]),
+        Batch("t", 1, T0 + 70_000, [mouse_move(T0 + 70_000), meta(T0 + 70_001), full_snapshot(T0 + 70_001)]),
+    ]
+    chunks = chunking.split(batches)
+    assert [c.events for c in chunks] == [3, 2]
+    assert chunking.merge_records(c.records for c in chunks) == batches
+
+
+def test_a_bare_full_snapshot_gets_the_tabs_last_meta_in_the_replay_chunk():
+    batches = [
+        Batch("t", 0, T0, [meta(T0, href="https://a.example/"), full_snapshot(T0)]),
+        Batch("t", 1, T0 + 90_000, [full_snapshot(T0 + 90_000)]),
+    ]
+    second = chunking.split(batches)[1]
+    events = chunking.replay_events(second.records, second.tab, second.lead_meta)
+    assert [e["type"] for e in events] == [4, 2]
+    assert events[0]["data"]["href"] == "https://a.example/"
+    assert events[0]["timestamp"] == T0 + 90_000
+
+
+def test_a_snapshot_from_another_tab_starts_a_chunk_and_its_dom_events_stay_out_of_the_first():
+    batches = [
+        Batch("a", 0, T0, [meta(T0), full_snapshot(T0), click(T0 + 5)]),
+        Batch("b", 0, T0 + 10, [meta(T0 + 10, href="https://b.example/"), full_snapshot(T0 + 10)]),
+        Batch("a", 1, T0 + 20, [mouse_move(T0 + 20)]),
+    ]
+    chunks = chunking.split(batches)
+    assert [c.tab for c in chunks] == ["a", "b"]
+    replay_b = chunking.replay_events(chunks[1].records, "b", chunks[1].lead_meta)
+    assert [e["type"] for e in replay_b] == [4, 2]  # tab a's mouse move is not applied to tab b's page
+
+
+def test_seq_gaps_are_reported_per_tab():
+    batches = [Batch("a", s, T0, []) for s in (0, 1, 4, 5)] + [Batch("b", s, T0, []) for s in (2, 3)]
+    ranges = verify.tab_ranges(batches)
+    assert ranges["a"].gaps == ((2, 3),)
+    assert ranges["b"].gaps == ((0, 1),)
+    assert verify.gaps_by_tab(ranges) == {"a": [[2, 3]], "b": [[0, 1]]}
+
+
+def test_check_identical_refuses_a_changed_event():
+    batches = as_batches(checkout_session(minutes=1))
+    changed = [*batches[:-1], Batch(batches[-1].tab, batches[-1].seq, batches[-1].ts, [{"type": 3}])]
+    with pytest.raises(verify.ArchiveMismatch):
+        verify.check_identical(batches, changed)
+
+
+def test_a_corrupted_chunk_fails_its_checksum():
+    built = build(as_batches(checkout_session(minutes=2)))
+    entry = built.entries[0]
+    corrupt = bytearray(built.blob)
+    corrupt[entry.offset + 10] ^= 0xFF
+    with pytest.raises(format.ArchiveFormatError):
+        format.decode_all(bytes(corrupt))
+
+
+def test_an_empty_session_builds_an_archive_without_chunks():
+    built = build([])
+    assert built.entries == []
+    assert format.read_index(built.blob) == []
