@@ -1,0 +1,256 @@
+"""Verbs of a link's life: create, show, accept, decline, revoke. Admin, API, command and views call these.
+
+Consumption is one conditional UPDATE (`sessions_used < max_sessions`, not revoked, not expired): the
+database picks exactly one winner when many requests race for the last use of a link, on SQLite and on
+PostgreSQL alike, with no lock held across a network round trip.
+"""
+
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions import credentials
+from sessions import services as recordings
+from sessions.models import EndReason, RecordingSession, SessionState
+
+from . import audit, tokens
+from .models import ConsentDecision, ConsentRecord, MagicLink
+from .notice import Notice, render_notice
+from .targets import validate_target_url
+
+log = logging.getLogger(__name__)
+
+MAX_SESSIONS_LIMIT = 20
+_DURATION_RE = re.compile(r"^\s*(\d{1,4})\s*([mhdw])\s*$", re.IGNORECASE)
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class LinkUnavailable(Exception):
+    """Unknown, expired, used or revoked: deliberately one exception, so callers cannot tell them apart."""
+
+
+class NoticeChanged(Exception):
+    """The notice rendered now differs from the one the customer was shown: ask again, record nothing."""
+
+
+@dataclass(frozen=True)
+class CreatedLink:
+    link: MagicLink
+    token: str  # shown once to the agent, never stored
+
+    def url(self, base: str) -> str:
+        return link_url(self.token, base)
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    ip: str | None
+    user_agent: str
+
+
+@dataclass(frozen=True)
+class Accepted:
+    session: RecordingSession
+    consent: ConsentRecord
+    redirect_url: str
+
+
+# --- creating ------------------------------------------------------------------------------------------
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30m`, `2h`, `3d`, `1w` -> timedelta (ValidationError otherwise)."""
+    match = _DURATION_RE.match(str(text))
+    if not match:
+        raise ValidationError("Use a number and a unit, like 30m, 2h, 3d or 1w.", code="duration")
+    return timedelta(**{_UNITS[match[2].lower()]: int(match[1])})
+
+
+def default_expiry() -> timedelta:
+    return timedelta(hours=settings.SUPPORTREPLAY_LINK_DEFAULT_HOURS)
+
+
+def max_expiry() -> timedelta:
+    return timedelta(days=settings.SUPPORTREPLAY_LINK_MAX_DAYS)
+
+
+def validate_expires_in(expires_in: timedelta) -> timedelta:
+    if expires_in < timedelta(minutes=5):
+        raise ValidationError("A link must stay valid for at least 5 minutes.", code="expiry_short")
+    if expires_in > max_expiry():
+        raise ValidationError(
+            "A link can be valid for at most %(days)d days.",
+            code="expiry_long",
+            params={"days": settings.SUPPORTREPLAY_LINK_MAX_DAYS},
+        )
+    return expires_in
+
+
+def issue_link(
+    link: MagicLink,
+    actor,
+    *,
+    expires_in: timedelta | None = None,
+    site_origin: str | None = None,
+    ip: str | None = None,
+) -> str:
+    """Give a prepared, unsaved link its token and expiry, save it, audit it; return the token (once)."""
+    errors: dict[str, list] = {}
+    try:
+        link.target_url = validate_target_url(link.target_url, site_origin)
+    except ValidationError as exc:
+        errors["target_url"] = exc.error_list
+    try:
+        expires_in = validate_expires_in(expires_in if expires_in is not None else default_expiry())
+    except ValidationError as exc:
+        errors["expires"] = exc.error_list
+    if not 1 <= link.max_sessions <= MAX_SESSIONS_LIMIT:
+        errors["max_sessions"] = [ValidationError(f"Choose between 1 and {MAX_SESSIONS_LIMIT} sessions.")]
+    if errors:
+        raise ValidationError(errors)
+    secret = tokens.new_link_token()
+    link.token_hash, link.token_last4 = secret.sha256, secret.last4
+    link.created_by = actor
+    link.created_at = timezone.now()
+    link.expires_at = link.created_at + expires_in
+    link.full_clean(validate_unique=False)  # token_hash is 256 random bits: no need to ask the database
+    with transaction.atomic():
+        link.save(force_insert=True)
+        audit.record(
+            actor,
+            "link.create",
+            link,
+            ip=ip,
+            last4=link.token_last4,
+            target=link.target_url,
+            expires_at=link.expires_at.isoformat(),
+            max_sessions=link.max_sessions,
+        )
+    return secret.value
+
+
+def create_link(
+    actor,
+    *,
+    target_url: str,
+    expires_in: timedelta | None = None,
+    site_origin: str | None = None,
+    ip: str | None = None,
+    **fields,
+) -> CreatedLink:
+    """Create a link from plain values (API, command line); unknown field names raise TypeError."""
+    link = MagicLink(target_url=target_url, **fields)
+    token = issue_link(link, actor, expires_in=expires_in, site_origin=site_origin, ip=ip)
+    return CreatedLink(link, token)
+
+
+def public_base(request=None) -> str:
+    """Where customers reach this server: SUPPORTREPLAY_PUBLIC_URL, else the host the request came to."""
+    if settings.SUPPORTREPLAY_PUBLIC_URL:
+        return settings.SUPPORTREPLAY_PUBLIC_URL.rstrip("/")
+    if request is not None:
+        return f"{request.scheme}://{request.get_host()}"
+    return "http://127.0.0.1:8000"
+
+
+def link_url(token: str, base: str) -> str:
+    return base.rstrip("/") + reverse("magiclinks:consent", args=[token])
+
+
+# --- the customer's side -------------------------------------------------------------------------------
+
+
+def _usable(queryset):
+    return queryset.filter(
+        revoked_at__isnull=True, expires_at__gt=timezone.now(), sessions_used__lt=F("max_sessions")
+    )
+
+
+def find_usable_link(token: str) -> MagicLink:
+    """The active link for `token`, or LinkUnavailable. Reads only: mail scanners prefetch links."""
+    if not tokens.looks_like_link_token(token):
+        raise LinkUnavailable
+    link = _usable(MagicLink.objects.select_related("created_by")).filter(
+        token_hash=tokens.hash_secret(token)
+    )
+    found = link.first()
+    if found is None:
+        raise LinkUnavailable
+    return found
+
+
+def _check_notice(link: MagicLink, shown_sha256: str | None) -> Notice:
+    notice = render_notice(link)
+    if shown_sha256 is not None and shown_sha256 != notice.sha256:
+        raise NoticeChanged
+    return notice
+
+
+def accept(token: str, *, shown_notice_sha256: str | None, client: ClientInfo) -> Accepted:
+    """Consume one use of the link, record the consent, open a live session; LinkUnavailable if lost."""
+    link = find_usable_link(token)
+    notice = _check_notice(link, shown_notice_sha256)
+    with transaction.atomic():
+        # The write comes first in the transaction: SQLite then waits for the lock instead of failing
+        # to upgrade a read snapshot, and PostgreSQL re-checks the WHERE after a concurrent winner commits.
+        won = _usable(MagicLink.objects.filter(pk=link.pk)).update(sessions_used=F("sessions_used") + 1)
+        if not won:
+            raise LinkUnavailable
+        consent = _record(link, ConsentDecision.ACCEPTED, notice, client)
+        session = recordings.start_session(link, consent)
+    log.info("link %s accepted: session %s", link.pk, session.pk)
+    return Accepted(session, consent, with_credential(link.target_url, credentials.issue(session.id)))
+
+
+def decline(token: str, *, shown_notice_sha256: str | None, client: ClientInfo) -> ConsentRecord:
+    """Record a refusal. The link stays usable: a customer who misclicked can still open it again."""
+    link = find_usable_link(token)
+    notice = _check_notice(link, shown_notice_sha256)
+    consent = _record(link, ConsentDecision.DECLINED, notice, client)
+    log.info("link %s declined", link.pk)
+    return consent
+
+
+def _record(link: MagicLink, decision: str, notice: Notice, client: ClientInfo) -> ConsentRecord:
+    return ConsentRecord.objects.create(
+        link=link,
+        decision=decision,
+        ip_address=client.ip,
+        user_agent=client.user_agent[:500],
+        notice_version=notice.version,
+        notice_sha256=notice.sha256,
+    )
+
+
+def with_credential(target_url: str, credential: str) -> str:
+    """`target#sr=<credential>`; targets are created without a fragment, any other is replaced."""
+    parts = urlsplit(target_url)
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, f"sr={credential}"))
+
+
+# --- the agent's side, afterwards ----------------------------------------------------------------------
+
+
+def revoke_link(link: MagicLink, actor, *, ip: str | None = None) -> bool:
+    """Revoke a link and end its live sessions; False when it was revoked already (nothing happens)."""
+    now = timezone.now()
+    if not MagicLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=now):
+        return False
+    link.revoked_at = now
+    # Read after the UPDATE: an accept that won the row before us has committed its session by now.
+    live = list(
+        RecordingSession.objects.filter(link=link, state=SessionState.LIVE).values_list("id", flat=True)
+    )
+    audit.record(actor, "link.revoke", link, ip=ip, last4=link.token_last4, live_sessions=len(live))
+    for session_id in live:
+        recordings.end_session(session_id, EndReason.REVOKED)
+    return True
