@@ -106,8 +106,10 @@ def chunk(request: HttpRequest, session_id, index: int) -> HttpResponse:
         raise Http404("no such chunk") from None
     body = json.dumps(events, separators=(",", ":"), ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json")
-    archived = session.state == SessionState.ARCHIVED
-    # An archived chunk never changes: let the agent's browser keep it (never a shared cache).
-    patch_cache_control(response, private=True, max_age=86400 if archived else 0, immutable=archived or None)
+    if session.state == SessionState.ARCHIVED:
+        # An archived chunk never changes: let the agent's browser keep it (never a shared cache).
+        patch_cache_control(response, private=True, max_age=86400, immutable=True)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
     patch_vary_headers(response, ["Cookie"])
     return response
