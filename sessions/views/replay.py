@@ -1,0 +1,44 @@
+"""`/sessions/<id>/`: the replay page. Its data comes from the replay data API (`data/manifest`, chunks)."""
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from magiclinks.audit import record
+
+from ..models import RecordingSession
+from ..permissions import EXPORT_PERMISSION, agent_required
+from . import with_agent_headers
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+@agent_required
+def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
+    session = get_object_or_404(
+        RecordingSession.objects.select_related("link", "link__created_by"), pk=session_id
+    )
+    record(request.user, "session.replay", session, ip=_client_ip(request))
+    base = f"/sessions/{session.pk}"
+    context = {
+        "session": session,
+        "link": session.link,
+        "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "exports": [
+            ("Events JSON", f"{base}/export/events.json"),
+            ("Network HAR", f"{base}/export/network.har"),
+            ("Bug report", f"{base}/export/report.md"),
+        ],
+        "player_config": {
+            "mode": "replay",
+            "session": str(session.pk),
+            "manifest": f"{base}/data/manifest",
+            "chunk": f"{base}/data/chunks/",
+            "live": f"{base}/live",
+            "state": session.state,
+        },
+    }
+    return with_agent_headers(render(request, "recordings/replay.html", context))

@@ -1,0 +1,16 @@
+// Entry of the agent player bundle: the live view or the replay page, chosen by the page's config
+// (a json_script block rendered by sessions/views/live.py or replay.py).
+import "rrweb/dist/style.css";
+import { startLive } from "./live.js";
+import { startReplay } from "./replay.js";
+
+function boot() {
+  const node = document.getElementById("player-config");
+  if (!node) return;
+  const config = JSON.parse(node.textContent);
+  if (config.mode === "live") startLive(config);
+  else if (config.mode === "replay") startReplay(config);
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+else boot();

@@ -1,0 +1,274 @@
+// The replay page: manifest first, then the chunk for the requested time, then the rest in the
+// background. Custom controls over rrweb's Replayer; panels follow playback and seek on click.
+import { $ } from "./dom.js";
+import { chunkIndexFor, eventRows, fmtClock, markersFromEvents, parseStartParam } from "./model.js";
+import { Panels } from "./panels.js";
+import { createReplayer } from "./stage.js";
+
+const STEP_MS = 5000;
+const BIG_STEP_MS = 30000;
+
+async function fetchJson(url) {
+  const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!response.ok) throw new Error(`${response.status}`);
+  return response.json();
+}
+
+export async function startReplay(config) {
+  const ui = {
+    stage: $("[data-stage]"),
+    overlay: $("[data-overlay]"),
+    overlayText: $("[data-overlay-text]"),
+    play: $("[data-play]"),
+    time: $("[data-time]"),
+    duration: $("[data-duration]"),
+    timeline: $("[data-timeline]"),
+    played: $("[data-played]"),
+    playhead: $("[data-playhead]"),
+    markers: $("[data-markers]"),
+    hoverTime: $("[data-hover-time]"),
+    speed: $("[data-speed]"),
+    skip: $("[data-skip]"),
+    pageUrl: $("[data-page-url]"),
+    viewport: $("[data-viewport]"),
+  };
+  const overlay = (text) => {
+    ui.overlay.classList.toggle("hidden", !text);
+    if (text) ui.overlayText.textContent = text;
+  };
+
+  let manifest;
+  try {
+    manifest = await fetchJson(config.manifest);
+  } catch (error) {
+    overlay(error.message === "404" ? "This recording is not available (it may have been purged)." : "Could not load the recording.");
+    return;
+  }
+  const chunks = manifest.chunks || [];
+  const startTs = manifest.start_ts;
+  const endTs = Math.max(manifest.end_ts, startTs + 1);
+  const duration = endTs - startTs;
+  const loaded = new Map();
+  const pending = new Map();
+  const panels = new Panels($("[data-panels]"), { mode: "replay", startTs, onSeek: (ts) => seek(ts) });
+  panels.onPage = (href, viewport) => {
+    if (href) ui.pageUrl.textContent = href;
+    if (viewport) ui.viewport.textContent = viewport;
+  };
+  const player = { replayer: null, base: 0, first: -1, last: -1, playing: false, now: startTs, speed: 1 };
+  window.__srReplay = player; // read by tests and handy in the console
+  ui.duration.textContent = fmtClock(duration);
+
+  function loadChunk(index) {
+    if (loaded.has(index)) return Promise.resolve(loaded.get(index));
+    if (!pending.has(index)) {
+      pending.set(
+        index,
+        fetchJson(`${config.chunk}${chunks[index].index ?? index}`).then((events) => {
+          loaded.set(index, Array.isArray(events) ? events : []);
+          pending.delete(index);
+          return loaded.get(index);
+        }),
+      );
+    }
+    return pending.get(index);
+  }
+
+  function contiguous(index) {
+    let first = index;
+    let last = index;
+    while (loaded.has(first - 1)) first -= 1;
+    while (loaded.has(last + 1)) last += 1;
+    return [first, last];
+  }
+
+  function allLoadedEvents() {
+    return [...loaded.keys()].sort((a, b) => a - b).flatMap((i) => loaded.get(i));
+  }
+
+  function refreshPanels() {
+    const events = allLoadedEvents();
+    panels.clear();
+    const rows = events.flatMap(eventRows).sort((a, b) => a.ts - b.ts);
+    if (manifest.environment && Object.keys(manifest.environment).length && !rows.some((r) => r.kind === "env")) {
+      rows.unshift({ kind: "env", ts: startTs, data: manifest.environment });
+    }
+    panels.add(rows);
+    panels.markAllFuture(player.now);
+    panels.setTime(player.now);
+    return events;
+  }
+
+  function build(index) {
+    const [first, last] = contiguous(index);
+    const events = [];
+    for (let i = first; i <= last; i += 1) events.push(...loaded.get(i));
+    if (player.replayer) player.replayer.destroy();
+    player.replayer = createReplayer(ui.stage, events, {
+      speed: player.speed,
+      skipInactive: ui.skip.checked,
+      liveMode: false,
+    });
+    player.replayer.on("finish", () => setPlaying(false, true));
+    player.base = events[0].timestamp;
+    player.first = first;
+    player.last = last;
+  }
+
+  function covers(ts) {
+    if (!player.replayer) return false;
+    const index = chunkIndexFor(chunks, ts);
+    return index >= player.first && index <= player.last;
+  }
+
+  async function seek(ts, { play } = {}) {
+    const target = Math.min(Math.max(ts, startTs), endTs);
+    const index = chunkIndexFor(chunks, target);
+    if (index < 0) return;
+    if (!loaded.has(index)) overlay("Loading…");
+    await loadChunk(index);
+    if (!covers(target)) build(index);
+    overlay(null);
+    const offset = Math.max(0, target - player.base);
+    const shouldPlay = play ?? player.playing;
+    if (shouldPlay) player.replayer.play(offset);
+    else player.replayer.pause(offset);
+    player.playing = shouldPlay;
+    player.now = target;
+    render(true);
+    if (!shouldPlay) remember();
+  }
+
+  function setPlaying(on, finished = false) {
+    if (on === player.playing) return;
+    if (on) {
+      const atEnd = player.now >= endTs - 50;
+      seek(atEnd ? startTs : player.now, { play: true });
+    } else {
+      if (!finished) player.replayer.pause();
+      player.playing = false;
+      render(true);
+      remember();
+    }
+  }
+
+  function remember() {
+    const url = new URL(window.location.href);
+    url.searchParams.set("t", String(Math.round((player.now - startTs) / 100) / 10));
+    window.history.replaceState(null, "", url);
+  }
+
+  let lastPanelUpdate = 0;
+  function render(force = false) {
+    const fraction = Math.min(1, Math.max(0, (player.now - startTs) / duration));
+    ui.played.style.width = `${fraction * 100}%`;
+    ui.playhead.style.left = `${fraction * 100}%`;
+    ui.time.textContent = fmtClock(player.now - startTs);
+    ui.timeline.dataset.t = String(((player.now - startTs) / 1000).toFixed(2));
+    ui.play.classList.toggle("playing", player.playing);
+    const wall = performance.now();
+    if (force || wall - lastPanelUpdate > 150) {
+      lastPanelUpdate = wall;
+      panels.setTime(player.now);
+    }
+  }
+
+  function tick() {
+    if (player.playing && player.replayer) {
+      player.now = Math.min(endTs, player.base + player.replayer.getCurrentTime());
+      render();
+    }
+    requestAnimationFrame(tick);
+  }
+
+  function drawMarkers(markers) {
+    ui.markers.replaceChildren();
+    for (const marker of markers) {
+      const el = document.createElement("span");
+      el.className = `marker mk-${marker.kind}`;
+      el.style.left = `${((marker.ts - startTs) / duration) * 100}%`;
+      el.title = `${fmtClock(marker.ts - startTs)} · ${marker.label || marker.kind}`;
+      el.addEventListener("click", (e) => {
+        e.stopPropagation();
+        seek(marker.ts);
+      });
+      ui.markers.append(el);
+    }
+  }
+
+  function timeAt(clientX) {
+    const rect = ui.timeline.getBoundingClientRect();
+    return startTs + Math.min(1, Math.max(0, (clientX - rect.left) / rect.width)) * duration;
+  }
+
+  function bindControls() {
+    ui.play.addEventListener("click", () => setPlaying(!player.playing));
+    ui.speed.addEventListener("change", () => {
+      player.speed = Number(ui.speed.value);
+      player.replayer?.setConfig({ speed: player.speed });
+    });
+    ui.skip.addEventListener("change", () => player.replayer?.setConfig({ skipInactive: ui.skip.checked }));
+    let dragging = false;
+    ui.timeline.addEventListener("pointerdown", (e) => {
+      dragging = true;
+      ui.timeline.setPointerCapture(e.pointerId);
+      player.now = timeAt(e.clientX);
+      render(true);
+    });
+    ui.timeline.addEventListener("pointermove", (e) => {
+      const t = timeAt(e.clientX);
+      ui.hoverTime.classList.remove("hidden");
+      ui.hoverTime.textContent = fmtClock(t - startTs);
+      ui.hoverTime.style.left = `${((t - startTs) / duration) * 100}%`;
+      if (dragging) {
+        player.now = t;
+        render(true);
+      }
+    });
+    ui.timeline.addEventListener("pointerleave", () => ui.hoverTime.classList.add("hidden"));
+    ui.timeline.addEventListener("pointerup", (e) => {
+      if (!dragging) return;
+      dragging = false;
+      seek(timeAt(e.clientX));
+    });
+    document.addEventListener("keydown", (e) => {
+      if (e.target.closest("input, select, textarea, [contenteditable]") || e.metaKey || e.ctrlKey || e.altKey) return;
+      if (e.key === " " || e.code === "Space") {
+        e.preventDefault();
+        setPlaying(!player.playing);
+      } else if (e.key === "ArrowLeft" || e.key === "ArrowRight") {
+        e.preventDefault();
+        const step = (e.shiftKey ? BIG_STEP_MS : STEP_MS) * (e.key === "ArrowLeft" ? -1 : 1);
+        seek(player.now + step);
+      }
+    });
+  }
+
+  if (!chunks.length) {
+    overlay("This recording has no events.");
+    return;
+  }
+  bindControls();
+  const t = parseStartParam(window.location.search);
+  const target = t === null ? startTs : startTs + t * 1000;
+  const first = chunkIndexFor(chunks, target);
+  await loadChunk(first);
+  let events = refreshPanels();
+  drawMarkers(manifest.markers?.length ? manifest.markers : markersFromEvents(events));
+  await seek(target, { play: false });
+  document.body.dataset.replayReady = "1";
+  requestAnimationFrame(tick);
+
+  // The rest in the background, nearest first; then one player over everything so seeking is instant.
+  const order = chunks.map((_, i) => i).sort((a, b) => Math.abs(a - first) - Math.abs(b - first));
+  for (const index of order) await loadChunk(index);
+  if (chunks.length > 1) {
+    events = refreshPanels();
+    if (!manifest.markers?.length) drawMarkers(markersFromEvents(events));
+    if (player.first !== 0 || player.last !== chunks.length - 1) {
+      build(0);
+      await seek(player.now);
+    }
+  }
+  document.body.dataset.replayLoaded = "1";
+}

@@ -1,0 +1,44 @@
+// The rrweb Replayer in its sandboxed iframe, scaled to fit the stage.
+//
+// rrweb's default sandbox is `allow-same-origin` only: no script from a recording can run. We never set
+// UNSAFE_replayCanvas (it adds allow-scripts) and the agent pages' CSP (script-src 'self') is inherited
+// by the about:blank iframe as a second wall.
+import { Replayer } from "rrweb";
+
+const MOUSE_TAIL = { duration: 600, lineCap: "round", lineWidth: 3, strokeStyle: "rgba(139, 123, 255, 0.75)" };
+
+export function createReplayer(stage, events, options = {}) {
+  stage.replaceChildren();
+  const replayer = new Replayer(events, {
+    root: stage,
+    showWarning: false,
+    showDebug: false,
+    mouseTail: MOUSE_TAIL,
+    triggerFocus: false,
+    pauseAnimation: true,
+    UNSAFE_replayCanvas: false,
+    ...options,
+  });
+  const fit = () => fitToStage(stage, replayer);
+  replayer.on("resize", () => requestAnimationFrame(fit));
+  replayer.on("fullsnapshot-rebuilded", () => requestAnimationFrame(fit));
+  const observer = new ResizeObserver(fit);
+  observer.observe(stage);
+  replayer.on("destroy", () => observer.disconnect());
+  requestAnimationFrame(fit);
+  return replayer;
+}
+
+export function fitToStage(stage, replayer) {
+  const wrapper = replayer.wrapper;
+  const iframe = replayer.iframe;
+  const width = Number(iframe.getAttribute("width")) || iframe.offsetWidth;
+  const height = Number(iframe.getAttribute("height")) || iframe.offsetHeight;
+  if (!width || !height) return;
+  const scale = Math.min(stage.clientWidth / width, stage.clientHeight / height, 1);
+  const left = Math.max(0, (stage.clientWidth - width * scale) / 2);
+  const top = Math.max(0, (stage.clientHeight - height * scale) / 2);
+  wrapper.style.width = `${width}px`;
+  wrapper.style.height = `${height}px`;
+  wrapper.style.transform = `translate(${left}px, ${top}px) scale(${scale})`;
+}
