@@ -1,3 +1,56 @@
-"""The demo shop under /demo/ (a realistic page that includes the loader). Built by the recorder issue."""
+"""The demo shop under /demo/: a realistic customer app that includes the loader.
 
-urlpatterns: list = []
+`make run` shows the whole product with it, and the end-to-end tests drive it: a product list, a cart
+reached by a client-side route change, a checkout form (a normal page load) whose "Pay" call answers 500,
+a button that throws, and console output. Nothing here stores anything.
+"""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+PRODUCTS = [
+    {"sku": "espresso", "name": "Espresso beans", "note": "Dark roast · 500 g", "price": 14.5, "hue": 20},
+    {"sku": "filter", "name": "Filter blend", "note": "Light roast · 500 g", "price": 12.0, "hue": 35},
+    {"sku": "grinder", "name": "Hand grinder", "note": "Ceramic burrs", "price": 49.0, "hue": 210},
+    {"sku": "kettle", "name": "Pour-over kettle", "note": "Gooseneck · 1 l", "price": 39.0, "hue": 190},
+    {"sku": "mug", "name": "Stoneware mug", "note": "350 ml", "price": 9.5, "hue": 280},
+    {"sku": "scale", "name": "Brew scale", "note": "0.1 g precision", "price": 29.0, "hue": 140},
+]
+
+
+@require_GET
+def shop(request: HttpRequest) -> HttpResponse:
+    """Product list; /demo/cart is the same page with the cart open (the client-side route)."""
+    return render(request, "demo/shop.html", {"products": PRODUCTS, "page": "shop"})
+
+
+@require_GET
+def checkout(request: HttpRequest) -> HttpResponse:
+    return render(request, "demo/checkout.html", {"page": "checkout"})
+
+
+@require_GET
+def products_api(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"products": [{"sku": p["sku"], "stock": 3 + i * 2} for i, p in enumerate(PRODUCTS)]})
+
+
+@csrf_exempt  # A stateless fake payment endpoint: there is nothing to forge.
+@require_POST
+def pay_api(request: HttpRequest) -> JsonResponse:
+    """Always fails, so a support agent has a failed request to find in the replay."""
+    return JsonResponse(
+        {"error": "payment_provider_unavailable", "message": "The payment provider did not answer."},
+        status=500,
+    )
+
+
+urlpatterns = [
+    path("", shop, name="demo-shop"),
+    path("cart", shop, name="demo-cart"),
+    path("checkout", checkout, name="demo-checkout"),
+    path("api/products", products_api, name="demo-products"),
+    path("api/pay", pay_api, name="demo-pay"),
+]

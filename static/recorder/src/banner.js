@@ -2,8 +2,7 @@
 // in a *closed* shadow root, which rrweb cannot see into: the replay holds only an empty host element.
 
 const CSS = `
-:host { all: initial; position: fixed; z-index: 2147483647; left: 50%; bottom: 16px;
-  transform: translateX(-50%); font: 500 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+:host { all: initial; position: fixed; z-index: 2147483647; right: 16px; bottom: 16px; font: 500 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 .bar { display: flex; align-items: center; gap: 12px; padding: 8px 8px 8px 14px; border-radius: 999px;
   background: #111827; color: #f9fafb; box-shadow: 0 8px 24px rgba(0,0,0,.25); max-width: calc(100vw - 32px); }
 .dot { width: 10px; height: 10px; border-radius: 50%; background: #ef4444; flex: none;

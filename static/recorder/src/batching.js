@@ -6,7 +6,14 @@ import { encodeEvents, fromBase64, toBase64 } from "./frames.js";
  * Timers are injected so tests drive time themselves.
  */
 export class Batcher {
-  constructor({ delayMs = 250, maxEvents = 100, onFlush, setTimer = setTimeout, clearTimer = clearTimeout }) {
+  constructor({
+    delayMs = 250,
+    maxEvents = 100,
+    onFlush,
+    // Wrapped: window.setTimeout throws "Illegal invocation" when called as a method of another object.
+    setTimer = (fn, ms) => setTimeout(fn, ms),
+    clearTimer = (id) => clearTimeout(id),
+  }) {
     Object.assign(this, { delayMs, maxEvents, onFlush, setTimer, clearTimer });
     this.events = [];
     this.timer = null;

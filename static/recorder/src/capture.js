@@ -45,6 +45,8 @@ export function networkPluginOptions(options, supportOrigin) {
     initiatorTypes: ["fetch", "xmlhttprequest", "beacon"],
     recordHeaders: true,
     recordBody: !!options.bodies,
+    // Requests the page made before the recorder started (it loads async), from resource timing.
+    recordInitialRequests: true,
     transformRequestFn: (request) => sanitizeRequest(request, { bodies: !!options.bodies, isOwn }),
   };
 }

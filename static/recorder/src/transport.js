@@ -20,7 +20,7 @@ export class Transport {
     Object.assign(this, { url, hello, outbox, onReady, onControl, onEnded, onSent });
     this.WS = WebSocketImpl || WebSocket;
     this.random = random || Math.random;
-    this.timers = timers || { set: setTimeout, clear: clearTimeout };
+    this.timers = timers || { set: (fn, ms) => setTimeout(fn, ms), clear: (id) => clearTimeout(id) };
     this.ws = null;
     this.ready = false;
     this.closed = false;
