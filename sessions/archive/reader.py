@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.files.storage import Storage, default_storage
 
-from .format import ChunkEntry, Record, decode_records
+from .format import ChunkEntry, Record, decode_dictionary, decode_records
 
 
 def read_object(name: str, storage: Storage | None = None) -> bytes:
@@ -13,11 +13,13 @@ def read_object(name: str, storage: Storage | None = None) -> bytes:
 
 
 def read_chunk(name: str, entry: ChunkEntry, storage: Storage | None = None) -> list[Record]:
-    """One chunk's records, checksum checked; only its byte range is read."""
+    """One chunk's records, checksum checked; only its byte range and the dictionary's are read."""
     with (storage or default_storage).open(name, "rb") as handle:
+        handle.seek(entry.dict_offset)
+        dict_frame = handle.read(entry.dict_length) if entry.dict_length else b""
         handle.seek(entry.offset)
         frame = handle.read(entry.length)
-    return decode_records(frame, entry.sha256)
+    return decode_records(frame, entry.sha256, decode_dictionary(dict_frame))
 
 
 def exists(name: str, storage: Storage | None = None) -> bool:

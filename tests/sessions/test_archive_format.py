@@ -100,3 +100,39 @@ def test_an_empty_session_builds_an_archive_without_chunks():
     built = build([])
     assert built.entries == []
     assert format.read_index(built.blob) == []
+
+
+def test_mouse_moves_of_any_shape_come_back_equal_with_their_key_order():
+    packed = mouse_move(T0, 5, 7)
+    fractional = mouse_move(T0 + 1, 5, 7)
+    fractional["data"]["positions"][0]["x"] = 5.5
+    extra = mouse_move(T0 + 2, 5, 7)
+    extra["data"]["positions"][0]["pointerType"] = "pen"
+    reordered = {"timestamp": T0 + 3, "type": 3, "data": {"source": 1, "positions": []}}
+    records = [("t", 0, T0, [packed, fractional, 1, extra, reordered, mouse_move(T0 + 4, -3, 2**40)])]
+    frame, _ = format.encode_records(records)
+    decoded = format.decode_records(frame)
+    assert decoded == records
+    assert [list(e) for e in decoded[0][3] if isinstance(e, dict)] == [
+        list(e) for e in records[0][3] if isinstance(e, dict)
+    ]
+
+
+def test_checkouts_of_a_page_cost_little_thanks_to_the_snapshot_dictionary():
+    import random
+
+    rng = random.Random(1)
+    page_text = " ".join(
+        rng.choice(["cart", "order", "total", "ship", "refund", "card"]) for _ in range(8000)
+    )
+    batches = [
+        Batch(
+            "t", n, T0 + n * 61_000, [meta(T0 + n * 61_000), full_snapshot(T0 + n * 61_000, text=page_text)]
+        )
+        for n in range(4)
+    ]
+    _blob, entries = format.build(chunking.split(batches))
+    alone, _ = format.encode_records([("t", 0, T0, batches[0].events)])
+    assert len(entries) == 4
+    assert entries[0].dict_length > len(alone) / 2
+    assert all(e.length < len(alone) / 10 for e in entries)
