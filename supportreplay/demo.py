@@ -5,8 +5,10 @@ reached by a client-side route change, a checkout form (a normal page load) whos
 a button that throws, and console output. Nothing here stores anything.
 """
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -21,15 +23,22 @@ PRODUCTS = [
 ]
 
 
+def _page(request: HttpRequest, template: str, **context) -> HttpResponse:
+    # Like a customer's app, the shop loads the loader from the support server: SUPPORTREPLAY_PUBLIC_URL
+    # when the support server lives elsewhere, else this very server.
+    support = settings.SUPPORTREPLAY_PUBLIC_URL.rstrip("/")
+    return render(request, template, {"loader_src": support + static("recorder/loader.js"), **context})
+
+
 @require_GET
 def shop(request: HttpRequest) -> HttpResponse:
     """Product list; /demo/cart is the same page with the cart open (the client-side route)."""
-    return render(request, "demo/shop.html", {"products": PRODUCTS, "page": "shop"})
+    return _page(request, "demo/shop.html", products=PRODUCTS, page="shop")
 
 
 @require_GET
 def checkout(request: HttpRequest) -> HttpResponse:
-    return render(request, "demo/checkout.html", {"page": "checkout"})
+    return _page(request, "demo/checkout.html", page="checkout")
 
 
 @require_GET

@@ -1,0 +1,83 @@
+"""The customer stays in control: Stop ends the session, a revoke stops the recorder, and a page that was
+never handed a credential costs nothing but the loader."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+
+from sessions.models import EndReason, RecordingSession, SessionState
+from sessions.services import end_session
+from tests.e2e.conftest import banner_text, click, click_banner_button, stream_batches, wait_for
+
+pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
+
+SHARING = "Sharing this tab"
+
+
+def _start_sharing(browser, server, live) -> None:
+    browser.get(f"{server.url}/demo/#sr={live.credential}")
+    wait_for(lambda: SHARING in banner_text(browser), message="banner shows")
+    click(browser, "add-espresso")
+    wait_for(lambda: stream_batches(live.id), message="first batches stored")
+
+
+def _credential_in_tab(browser) -> str | None:
+    return browser.execute_script("return sessionStorage.getItem('sr.cred')")
+
+
+def test_stop_button_ends_the_session_and_forgets_the_credential(daphne_server, browser, consented_session):
+    live = consented_session(f"{daphne_server.url}/demo/")
+    _start_sharing(browser, daphne_server, live)
+
+    click_banner_button(browser)
+
+    wait_for(lambda: "You stopped sharing" in banner_text(browser), message="banner confirms the stop")
+    session = wait_for(
+        lambda: RecordingSession.objects.filter(pk=live.id, state=SessionState.ENDED).first(),
+        message="session ended",
+    )
+    assert session.end_reason == EndReason.STOP
+    assert _credential_in_tab(browser) is None
+    browser.refresh()
+    browser.find_element(By.ID, "add-mug")  # the page works as before, without recording
+    assert browser.execute_script("return window.__sr === undefined")
+    assert banner_text(browser) == ""
+
+
+def test_revoke_stops_the_recorder_and_the_banner_says_the_session_ended(
+    daphne_server, browser, consented_session
+):
+    live = consented_session(f"{daphne_server.url}/demo/")
+    _start_sharing(browser, daphne_server, live)
+
+    assert end_session(live.id, EndReason.REVOKED)
+
+    wait_for(lambda: "session has ended" in banner_text(browser), timeout=5, message="banner says it ended")
+    assert _credential_in_tab(browser) is None
+    stored = len(stream_batches(live.id))
+    click(browser, "add-grinder")
+    click(browser, "view-cart")
+    time.sleep(0.6)  # longer than a batch interval: anything still recording would have been sent
+    assert len(stream_batches(live.id)) == stored
+    assert browser.execute_script("return window.__sr.stats.batches") >= 1
+
+
+def test_page_without_credential_makes_no_request_and_adds_no_listener(daphne_server, browser, redis_db):
+    browser.get(f"{daphne_server.url}/demo/")
+    wait_for(lambda: browser.execute_script("return document.readyState") == "complete")
+    browser.find_element(By.ID, "add-espresso")
+    time.sleep(0.3)  # give an (unwanted) async recorder load the time to show up
+
+    resources = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    recorder_requests = [url for url in resources if "/static/recorder/" in url or "/ws/ingest/" in url]
+    assert [url.rsplit("/", 1)[-1] for url in recorder_requests] == ["loader.js"]
+    assert browser.execute_script("return window.__sr === undefined")
+    assert browser.execute_script("return String(console.log).includes('[native code]')")
+    window = browser.execute_cdp_cmd("Runtime.evaluate", {"expression": "window"})["result"]["objectId"]
+    listeners = browser.execute_cdp_cmd("DOMDebugger.getEventListeners", {"objectId": window})["listeners"]
+    types = {listener["type"] for listener in listeners}
+    assert types == {"popstate"}, "only the shop's own listener"
+    assert list(redis_db.scan_iter("sr:{*")) == []
