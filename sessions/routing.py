@@ -4,9 +4,13 @@ from channels.auth import AuthMiddlewareStack
 from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
 
+from .consumers.ingest import IngestConsumer
 from .consumers.watch import WatchConsumer
 
 websocket_urlpatterns: list = [
+    # No AllowedHostsOriginValidator: the customer's page is another site; IngestConsumer checks the
+    # Origin against the link targets itself (docs/PROTOCOL.md).
+    path("ws/ingest/", IngestConsumer.as_asgi()),
     path(
         "ws/watch/<uuid:session_id>/",
         AllowedHostsOriginValidator(AuthMiddlewareStack(WatchConsumer.as_asgi())),

@@ -2,18 +2,30 @@
 
 State moves only forward (live -> ended -> archived), each step with one conditional UPDATE so that two
 processes racing (a revoke and an idle sweep, say) agree on a single winner.
+
+The ingest side (sessions/consumers/ingest.py) asks these functions who may connect (`ingest_session`,
+the origin checks) and what the recorder is told (`session_options`); Celery beat calls
+`end_idle_sessions` and `end_overlong_sessions`.
 """
 
 import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from redis.exceptions import RedisError
 
-from . import keys
+from supportreplay.redis_client import get_redis
+
+from . import keys, store
 from .models import ArchiveStatus, EndReason, RecordingSession, SessionState
+from .protocol import ReadyOptions
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +52,11 @@ def end_session(session_id: UUID | str, reason: EndReason) -> bool:
         if won:
             transaction.on_commit(lambda: enqueue_archive(session_id))
     if won:
+        try:
+            # The append script refuses batches from now on, even from a socket that misses the message.
+            store.mark_ended(session_id)
+        except RedisError:
+            log.warning("could not mark session %s ended in Redis", session_id, exc_info=True)
         notify_sockets(session_id, {"type": "session.stop", "reason": str(reason)})
         log.info("session %s ended (%s)", session_id, reason)
     return bool(won)
@@ -62,3 +79,156 @@ def notify_sockets(session_id: UUID | str, message: dict) -> None:
         # The session's state in the database is what every (re)connect is checked against; a lost
         # control message only delays the close until the socket's next frame or reconnect.
         log.warning("could not notify sockets of session %s", session_id, exc_info=True)
+
+
+# --- ingest: who may connect, what the recorder is told ----------------------------------------------
+
+# An ingest socket refreshes its heartbeat every HEARTBEAT_SECONDS; a `connected` count whose heartbeat is
+# older than HEARTBEAT_STALE_SECONDS is a leftover of a killed daphne process, not a customer.
+HEARTBEAT_SECONDS = 30
+HEARTBEAT_STALE_SECONDS = 3 * HEARTBEAT_SECONDS
+
+
+@dataclass(frozen=True)
+class IngestSession:
+    """What the ingest consumer needs to know about a session at hello."""
+
+    id: UUID
+    live: bool
+    overlong: bool
+    link_revoked: bool
+    target_origin: str
+    options: ReadyOptions
+
+
+def session_options(session: RecordingSession) -> ReadyOptions:
+    """The capture options sent to the recorder in `ready` (the link's choices and server limits)."""
+    link = session.link
+    return ReadyOptions(
+        console=link.capture_console,
+        network=link.capture_network,
+        bodies=link.capture_network and link.capture_network_bodies,
+        mask_all_text=link.mask_all_text,
+        checkout_ms=settings.SUPPORTREPLAY_CHECKOUT_EVERY_MS,
+        company=settings.SUPPORTREPLAY_COMPANY_NAME,
+        max_frame=settings.SUPPORTREPLAY_MAX_FRAME_BYTES,
+    )
+
+
+def max_duration() -> timedelta:
+    return timedelta(minutes=settings.SUPPORTREPLAY_MAX_SESSION_MINUTES)
+
+
+def ingest_session(session_id: UUID) -> IngestSession | None:
+    session = RecordingSession.objects.select_related("link").filter(pk=session_id).first()
+    if session is None:
+        return None
+    return IngestSession(
+        id=session.id,
+        live=session.state == SessionState.LIVE,
+        overlong=session.started_at + max_duration() <= timezone.now(),
+        link_revoked=session.link.revoked_at is not None,
+        target_origin=origin_of(session.link.target_url) or "",
+        options=session_options(session),
+    )
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> str | None:
+    """`scheme://host[:port]`, lower-cased, default port dropped; None without a usable http(s) origin.
+
+    Same rule as magiclinks.targets.origin_of (kept here so ingest depends on no other app's internals).
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"
+
+
+def configured_origins() -> set[str]:
+    return {o for o in map(origin_of, settings.SUPPORTREPLAY_ALLOWED_ORIGINS) if o}
+
+
+def site_origins(host_header: str, scheme: str) -> set[str]:
+    """This server's own origins: its public URL and the host the socket came to (the demo shop)."""
+    found = set()
+    if settings.SUPPORTREPLAY_PUBLIC_URL and (public := origin_of(settings.SUPPORTREPLAY_PUBLIC_URL)):
+        found.add(public)
+    if host_header:
+        http = "https" if scheme == "wss" else "http"
+        for candidate in (f"{http}://{host_header}", f"https://{host_header}"):
+            if origin := origin_of(candidate):
+                found.add(origin)
+    return found
+
+
+def live_target_origins() -> set[str]:
+    """Origins of the targets of links with a live session: where a recorder may legitimately run."""
+    urls = (
+        RecordingSession.objects.filter(state=SessionState.LIVE, link__revoked_at__isnull=True)
+        .values_list("link__target_url", flat=True)
+        .distinct()
+    )
+    return {o for o in map(origin_of, urls) if o}
+
+
+def origin_may_connect(origin: str, host_header: str, scheme: str) -> bool:
+    """The cheap check before accept (the session is not known yet): refuse unknown and missing origins."""
+    normal = origin_of(origin) if origin else None
+    if not normal:
+        return False
+    if normal in configured_origins() or normal in site_origins(host_header, scheme):
+        return True
+    return normal in live_target_origins()
+
+
+def origin_may_write(origin: str, session: IngestSession) -> bool:
+    """After hello: the socket's Origin must be the session's own link target, or a configured origin."""
+    normal = origin_of(origin) if origin else None
+    return bool(normal) and (normal == session.target_origin or normal in configured_origins())
+
+
+# --- beat: sessions that end on their own ------------------------------------------------------------
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def end_idle_sessions(now: datetime | None = None) -> list[UUID]:
+    """End live sessions with no open socket and no activity for SUPPORTREPLAY_IDLE_MINUTES."""
+    now = now or timezone.now()
+    cutoff = _ms(now - timedelta(minutes=settings.SUPPORTREPLAY_IDLE_MINUTES))
+    stale_heartbeat = _ms(now) - HEARTBEAT_STALE_SECONDS * 1000
+    live = list(RecordingSession.objects.filter(state=SessionState.LIVE).values_list("id", "started_at"))
+    if not live:
+        return []
+    fields = ("last_activity", "connected", "heartbeat")
+    pipe = get_redis().pipeline(transaction=False)
+    for session_id, _started in live:
+        pipe.hmget(keys.meta(session_id), fields)
+    ended = []
+    for (session_id, started_at), values in zip(live, pipe.execute(), strict=True):
+        last_activity, connected, heartbeat = (int(v) if v is not None else None for v in values)
+        connected_now = bool(connected) and (heartbeat or 0) >= stale_heartbeat
+        last = last_activity if last_activity is not None else _ms(started_at)
+        if not connected_now and last < cutoff and end_session(session_id, EndReason.IDLE):
+            ended.append(session_id)
+    return ended
+
+
+def end_overlong_sessions(now: datetime | None = None) -> list[UUID]:
+    """End live sessions older than SUPPORTREPLAY_MAX_SESSION_MINUTES."""
+    now = now or timezone.now()
+    overdue = RecordingSession.objects.filter(state=SessionState.LIVE, started_at__lte=now - max_duration())
+    return [sid for sid in overdue.values_list("id", flat=True) if end_session(sid, EndReason.MAX_DURATION)]

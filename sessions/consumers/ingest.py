@@ -1,0 +1,231 @@
+"""The customer's ingest socket (`/ws/ingest/`): msgpack frames in, acks out, batches into Redis.
+
+Thin: parsing and validation live in protocol.py, redaction in redaction.py, the atomic append in
+store.py, the session checks in services.py. This class only sequences them and maps every refusal to
+its close code (docs/PROTOCOL.md). Events never travel through the channel layer; the group of the
+session only carries control messages (stop, snapshot).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from uuid import UUID
+
+from channels.consumer import get_handler_name
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from redis.exceptions import RedisError
+
+from .. import credentials, keys, services
+from ..models import EndReason
+from ..protocol import (
+    AckFrame,
+    ByeFrame,
+    CloseCode,
+    CommandFrame,
+    EventsFrame,
+    HelloFrame,
+    Limits,
+    PartAssembler,
+    ProtocolError,
+    ReadyFrame,
+    batch_stats,
+    decode_frame,
+    encode,
+)
+from ..ratelimit import ConnectionLimiter
+from ..redaction import redact_events
+from ..store import async_store, encode_events
+
+log = logging.getLogger(__name__)
+
+
+def _header(scope: dict, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key == name:
+            return value.decode("latin-1")
+    return ""
+
+
+def limits_from_settings() -> Limits:
+    return Limits(
+        max_frame_bytes=settings.SUPPORTREPLAY_MAX_FRAME_BYTES,
+        max_events=settings.SUPPORTREPLAY_MAX_EVENTS_PER_BATCH,
+        max_depth=settings.SUPPORTREPLAY_MAX_EVENT_DEPTH,
+        max_parts=settings.SUPPORTREPLAY_MAX_PARTS,
+    )
+
+
+class IngestConsumer(AsyncWebsocketConsumer):
+    session_id: UUID | None = None
+    tab = ""
+    counted = False  # this socket is counted in meta `connected`
+    closing = False
+
+    async def dispatch(self, message: dict) -> None:
+        # Channels' dispatch closes stale DB connections in a worker thread before *every* message.
+        # Frames here never touch the database (hello's lookups go through database_sync_to_async,
+        # which does that clean-up itself), so skip a thread hop per frame.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def connect(self) -> None:
+        self.origin = _header(self.scope, b"origin")
+        host = _header(self.scope, b"host")
+        allowed = await database_sync_to_async(services.origin_may_connect)(
+            self.origin, host, self.scope.get("scheme", "ws")
+        )
+        if not allowed:
+            # Before accept: daphne answers the handshake with HTTP 403 (a browser reports close 1006).
+            await self.close(code=CloseCode.ORIGIN_NOT_ALLOWED)
+            return
+        self.limits = limits_from_settings()
+        self.limiter = ConnectionLimiter.from_settings()
+        self.parts = PartAssembler(self.limits)
+        self.store = async_store()
+        self.tasks: list[asyncio.Task] = []
+        await self.accept()
+        self.tasks.append(asyncio.create_task(self._hello_deadline()))
+
+    async def disconnect(self, code: int) -> None:
+        for task in getattr(self, "tasks", ()):
+            task.cancel()
+        if self.session_id is None:
+            return
+        with contextlib.suppress(Exception):
+            await self.channel_layer.group_discard(keys.control_group(self.session_id), self.channel_name)
+        if self.counted:
+            self.counted = False
+            try:
+                await self.store.close_connection(self.session_id)
+            except (RedisError, OSError):
+                # The heartbeat goes stale instead; the idle sweep treats this socket as gone.
+                log.warning("could not count down connection of session %s", self.session_id)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        if self.closing:
+            return
+        size = len(bytes_data) if bytes_data is not None else len(text_data or "")
+        try:
+            if not self.limiter.allow(size, time.monotonic()):
+                raise ProtocolError(CloseCode.RATE_LIMITED, "rate limit")
+            frame = decode_frame(bytes_data, self.limits)
+            if self.session_id is None:
+                if frame["t"] != "hello":
+                    raise ProtocolError(CloseCode.BAD_CREDENTIAL, "hello expected first")
+                await self._hello(frame)
+            elif frame["t"] == "events":
+                if self.parts.pending:
+                    raise ProtocolError(CloseCode.MALFORMED, "events while parts are incomplete")
+                await self._events(frame)
+            elif frame["t"] == "part":
+                whole = self.parts.add(frame)
+                if whole is not None:
+                    await self._events(whole)
+            elif frame["t"] == "bye":
+                await self._bye(frame)
+            else:
+                raise ProtocolError(CloseCode.MALFORMED, "hello sent twice")
+        except ProtocolError as exc:
+            log.debug("ingest socket closed with %s: %s", int(exc.code), exc.reason)
+            await self._close(exc.code)
+        except (RedisError, OSError):
+            log.warning("Redis unavailable for ingest of session %s", self.session_id, exc_info=True)
+            await self._close(CloseCode.SERVER_ERROR)
+        except Exception:
+            log.exception("ingest frame failed for session %s", self.session_id)
+            await self._close(CloseCode.SERVER_ERROR)
+
+    # --- frames --------------------------------------------------------------------------------------
+
+    async def _hello(self, frame: HelloFrame) -> None:
+        try:
+            session_id = credentials.verify(frame["cred"])
+        except credentials.BadCredential:
+            raise ProtocolError(CloseCode.BAD_CREDENTIAL, "bad credential") from None
+        # Join the control group before reading the session's state: an end that commits after the
+        # read below still reaches this socket as a session.stop message.
+        await self.channel_layer.group_add(keys.control_group(session_id), self.channel_name)
+        self.session_id = session_id
+        session = await database_sync_to_async(services.ingest_session)(session_id)
+        if session is None:
+            raise ProtocolError(CloseCode.BAD_CREDENTIAL, "unknown session")
+        if not services.origin_may_write(self.origin, session):
+            raise ProtocolError(CloseCode.ORIGIN_NOT_ALLOWED, "origin is not the link's target")
+        if session.live and (session.overlong or session.link_revoked):
+            reason = EndReason.MAX_DURATION if session.overlong else EndReason.REVOKED
+            await database_sync_to_async(services.end_session)(session_id, reason)
+            raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
+        if not session.live:
+            raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
+        acked = await self.store.open_connection(session_id, frame["tab"])
+        if acked is None:
+            raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
+        self.counted = True
+        self.tab = frame["tab"]
+        for task in self.tasks:
+            task.cancel()
+        self.tasks = [asyncio.create_task(self._heartbeat())]
+        await self._send(ReadyFrame(t="ready", acked=acked, options=session.options))
+
+    async def _events(self, frame: EventsFrame) -> None:
+        events = redact_events(frame["events"])
+        stats = batch_stats(events)
+        result = await self.store.append(
+            self.session_id, self.tab, frame["seq"], encode_events(events), stats
+        )
+        if result.result == "ended":
+            raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
+        if result.result == "gap":
+            log.info("session %s tab %s: seq gap before %s", self.session_id, self.tab, frame["seq"])
+        # Ack only now: the batch (or its earlier copy, for a duplicate) is in Redis.
+        await self._send(AckFrame(t="ack", seq=frame["seq"]))
+
+    async def _bye(self, frame: ByeFrame) -> None:
+        self.closing = True
+        if frame["reason"] == "stop":
+            # Leave the group first: this socket closes normally instead of answering its own stop.
+            await self.channel_layer.group_discard(keys.control_group(self.session_id), self.channel_name)
+            await database_sync_to_async(services.end_session)(self.session_id, EndReason.STOP)
+        await self.close(code=CloseCode.NORMAL)
+
+    # --- control messages from the channel layer -----------------------------------------------------
+
+    async def session_stop(self, message: dict) -> None:
+        if self.closing:
+            return
+        self.closing = True
+        await self._send(CommandFrame(t="stop"))
+        await self.close(code=CloseCode.SESSION_ENDED)
+
+    async def session_snapshot(self, message: dict) -> None:
+        if not self.closing and self.counted:
+            await self._send(CommandFrame(t="snapshot"))
+
+    # --- helpers -------------------------------------------------------------------------------------
+
+    async def _send(self, frame: ReadyFrame | AckFrame | CommandFrame) -> None:
+        await self.send(bytes_data=encode(frame))
+
+    async def _close(self, code: CloseCode) -> None:
+        self.closing = True
+        await self.close(code=int(code))
+
+    async def _hello_deadline(self) -> None:
+        await asyncio.sleep(settings.SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS)
+        if self.session_id is None and not self.closing:
+            await self._close(CloseCode.BAD_CREDENTIAL)
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(services.HEARTBEAT_SECONDS)
+            try:
+                await self.store.heartbeat(self.session_id)
+            except (RedisError, OSError):
+                log.warning("heartbeat of session %s failed", self.session_id)

@@ -1,0 +1,284 @@
+"""A live session's events and counters in Redis: the atomic append, connection accounting, reading.
+
+Every write that touches more than one key is one Lua script, so a crash or a lost connection never
+leaves a batch half-stored (in the stream but not in `acked`, or counted twice). Keys come from keys.py.
+
+Async functions take a `redis.asyncio` client (the ingest consumer's); `read_events`, `read_meta` and the
+`*_sync` functions use the process-wide synchronous client, for Celery tasks, views and tests.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import weakref
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import msgpack
+import redis.asyncio as aioredis
+from django.conf import settings
+
+from supportreplay.redis_client import get_redis, new_async_redis
+
+from . import keys
+from .protocol import BatchStats
+
+# KEYS: events, acked, meta. ARGV: tab, seq, ts, ev, full, events, bytes, errors, failed, page_url, viewport.
+# Returns {result, stream id, acked seq}; result is ok | gap | dup | ended.
+APPEND_LUA = """
+if redis.call('HGET', KEYS[3], 'status') ~= 'live' then
+  return {'ended', '', -1}
+end
+local seq = tonumber(ARGV[2])
+local prev = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '-1')
+if seq <= prev then
+  return {'dup', '', prev}
+end
+local id = redis.call('XADD', KEYS[1], '*', 'tab', ARGV[1], 'seq', ARGV[2], 'ts', ARGV[3],
+                      'ev', ARGV[4], 'full', ARGV[5])
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[3], 'last_activity', ARGV[3])
+redis.call('HINCRBY', KEYS[3], 'events', ARGV[6])
+redis.call('HINCRBY', KEYS[3], 'bytes', ARGV[7])
+redis.call('HINCRBY', KEYS[3], 'batches', 1)
+if ARGV[8] ~= '0' then redis.call('HINCRBY', KEYS[3], 'errors', ARGV[8]) end
+if ARGV[9] ~= '0' then redis.call('HINCRBY', KEYS[3], 'failed_requests', ARGV[9]) end
+if ARGV[5] == '1' then redis.call('HSET', KEYS[3], 'snapshot_id', id) end
+if ARGV[10] ~= '' then redis.call('HSET', KEYS[3], 'page_url', ARGV[10]) end
+if ARGV[11] ~= '' then redis.call('HSET', KEYS[3], 'viewport', ARGV[11]) end
+local result = 'ok'
+if seq > prev + 1 then
+  redis.call('HINCRBY', KEYS[3], 'gaps', 1)
+  result = 'gap'
+end
+return {result, id, seq}
+"""
+
+# KEYS: acked, meta. ARGV: tab, now. A socket said hello: count it; returns the tab's acked seq, or
+# -2 when the session was ended (meta status set by end_session), so no new data may come in.
+OPEN_LUA = """
+local status = redis.call('HGET', KEYS[2], 'status')
+if status and status ~= 'live' then return -2 end
+if not status then redis.call('HSET', KEYS[2], 'status', 'live') end
+redis.call('HINCRBY', KEYS[2], 'connected', 1)
+redis.call('HSET', KEYS[2], 'last_activity', ARGV[2], 'heartbeat', ARGV[2])
+return tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
+"""
+
+# KEYS: meta. ARGV: now. Never recreates the meta of an archived (deleted) session.
+CLOSE_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local left = redis.call('HINCRBY', KEYS[1], 'connected', -1)
+if left < 0 then redis.call('HSET', KEYS[1], 'connected', 0) end
+redis.call('HSET', KEYS[1], 'last_activity', ARGV[1])
+return 1
+"""
+
+HEARTBEAT_LUA = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'heartbeat', ARGV[1])
+return 1
+"""
+
+
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
+@dataclass(frozen=True)
+class AppendResult:
+    result: str  # ok | gap | dup | ended
+    stream_id: str
+    acked: int
+
+    @property
+    def stored(self) -> bool:
+        return self.result in ("ok", "gap")
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    stream_id: str
+    tab: str
+    seq: int
+    ts: int  # server arrival, ms since epoch
+    events: list[dict[str, Any]]
+    full: bool = False
+
+
+@dataclass(frozen=True)
+class SessionMeta:
+    status: str = ""
+    last_activity: int = 0
+    heartbeat: int = 0
+    bytes: int = 0
+    events: int = 0
+    batches: int = 0
+    errors: int = 0
+    failed_requests: int = 0
+    gaps: int = 0
+    connected: int = 0
+    snapshot_id: str = ""
+    page_url: str = ""
+    viewport: str = ""
+
+
+_INT_FIELDS = {"last_activity", "heartbeat", "bytes", "events", "batches", "errors", "failed_requests"}
+_INT_FIELDS |= {"gaps", "connected"}
+
+
+def encode_events(events: list[dict[str, Any]]) -> bytes:
+    return msgpack.packb(events, use_bin_type=True)
+
+
+def _append_args(tab: str, seq: int, ev: bytes, stats: BatchStats, ts: int) -> list[Any]:
+    return [
+        tab,
+        seq,
+        ts,
+        ev,
+        "1" if stats.full else "0",
+        stats.events,
+        len(ev),
+        stats.errors,
+        stats.failed_requests,
+        stats.page_url,
+        stats.viewport,
+    ]
+
+
+def _result(raw: list[Any]) -> AppendResult:
+    result, stream_id, acked = raw
+    return AppendResult(result.decode(), stream_id.decode(), int(acked))
+
+
+# --- asyncio side (the ingest consumer) --------------------------------------------------------------
+
+
+@dataclass
+class AsyncStore:
+    """One asyncio Redis client and its registered scripts, shared by the sockets of one event loop."""
+
+    client: aioredis.Redis
+
+    def __post_init__(self) -> None:
+        self._append = self.client.register_script(APPEND_LUA)
+        self._open = self.client.register_script(OPEN_LUA)
+        self._close = self.client.register_script(CLOSE_LUA)
+        self._heartbeat = self.client.register_script(HEARTBEAT_LUA)
+
+    async def append(
+        self, session_id: UUID | str, tab: str, seq: int, ev: bytes, stats: BatchStats, ts: int | None = None
+    ) -> AppendResult:
+        sid = session_id
+        raw = await self._append(
+            keys=[keys.events(sid), keys.acked(sid), keys.meta(sid)],
+            args=_append_args(tab, seq, ev, stats, ts or now_ms()),
+        )
+        return _result(raw)
+
+    async def open_connection(self, session_id: UUID | str, tab: str) -> int | None:
+        """Count a new socket; returns the tab's acked seq (-1 if none), None if the session ended."""
+        acked = await self._open(keys=[keys.acked(session_id), keys.meta(session_id)], args=[tab, now_ms()])
+        return None if int(acked) == -2 else int(acked)
+
+    async def close_connection(self, session_id: UUID | str) -> None:
+        await self._close(keys=[keys.meta(session_id)], args=[now_ms()])
+
+    async def heartbeat(self, session_id: UUID | str) -> None:
+        await self._heartbeat(keys=[keys.meta(session_id)], args=[now_ms()])
+
+
+_stores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncStore]]
+_stores = weakref.WeakKeyDictionary()
+
+
+def async_store() -> AsyncStore:
+    """The AsyncStore of the running event loop (asyncio clients are bound to their loop)."""
+    per_loop = _stores.setdefault(asyncio.get_running_loop(), {})
+    store = per_loop.get(settings.REDIS_URL)
+    if store is None:
+        store = per_loop[settings.REDIS_URL] = AsyncStore(new_async_redis())
+    return store
+
+
+# --- synchronous side (tasks, views, tests, benchmarks) ----------------------------------------------
+
+
+def append_batch_sync(
+    session_id: UUID | str, tab: str, seq: int, events: list[dict[str, Any]], stats: BatchStats
+) -> AppendResult:
+    """Append an already validated and redacted batch (what the consumer does, without a socket)."""
+    client = get_redis()
+    script = client.register_script(APPEND_LUA)
+    sid = session_id
+    raw = script(
+        keys=[keys.events(sid), keys.acked(sid), keys.meta(sid)],
+        args=_append_args(tab, seq, encode_events(events), stats, now_ms()),
+    )
+    return _result(raw)
+
+
+def open_meta_sync(session_id: UUID | str) -> None:
+    """Create the meta of a live session if it has none (what the first hello does)."""
+    get_redis().hsetnx(keys.meta(session_id), "status", "live")
+
+
+def mark_ended(session_id: UUID | str) -> None:
+    """Tell the append script to refuse new batches: the session ended (see services.end_session).
+
+    Written even when no socket ever connected, so a hello racing with the end cannot open it again.
+    """
+    get_redis().hset(keys.meta(session_id), "status", "ended")
+
+
+def decode_entry(stream_id: bytes | str, fields: dict[bytes, bytes]) -> StoredBatch:
+    """One stream entry (as XRANGE / XREAD return it) as a StoredBatch."""
+    return StoredBatch(
+        stream_id=stream_id.decode() if isinstance(stream_id, bytes) else stream_id,
+        tab=fields[b"tab"].decode(),
+        seq=int(fields[b"seq"]),
+        ts=int(fields[b"ts"]),
+        events=msgpack.unpackb(fields[b"ev"], raw=False),
+        full=fields.get(b"full") == b"1",
+    )
+
+
+def read_events(
+    session_id: UUID | str, start: str = "-", end: str = "+", count: int | None = None, page: int = 200
+) -> Iterator[StoredBatch]:
+    """Yield the stored batches from `start` to `end` (stream ids, inclusive), paging through XRANGE."""
+    client = get_redis()
+    key = keys.events(session_id)
+    left = count
+    cursor = start
+    while left is None or left > 0:
+        size = page if left is None else min(page, left)
+        entries = client.xrange(key, min=cursor, max=end, count=size)
+        for stream_id, fields in entries:
+            yield decode_entry(stream_id, fields)
+        if left is not None:
+            left -= len(entries)
+        if len(entries) < size:
+            return
+        cursor = "(" + entries[-1][0].decode()
+
+
+def read_meta(session_id: UUID | str) -> SessionMeta | None:
+    raw = get_redis().hgetall(keys.meta(session_id))
+    if not raw:
+        return None
+    values: dict[str, Any] = {}
+    for name, value in raw.items():
+        field_name = name.decode()
+        if field_name in SessionMeta.__dataclass_fields__:
+            text = value.decode(errors="replace")
+            values[field_name] = int(text) if field_name in _INT_FIELDS else text
+    return SessionMeta(**values)
+
+
+def read_acked(session_id: UUID | str) -> dict[str, int]:
+    return {tab.decode(): int(seq) for tab, seq in get_redis().hgetall(keys.acked(session_id)).items()}
