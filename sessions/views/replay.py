@@ -5,15 +5,9 @@ from uuid import UUID
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from magiclinks.audit import record
-
 from ..models import RecordingSession
 from ..permissions import EXPORT_PERMISSION, agent_required
 from . import with_agent_headers
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 @agent_required
@@ -21,7 +15,7 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = get_object_or_404(
         RecordingSession.objects.select_related("link", "link__created_by"), pk=session_id
     )
-    record(request.user, "session.replay", session, ip=_client_ip(request))
+    # `session.replay` is audited by the data API's manifest view, which is what opens a recording.
     base = f"/sessions/{session.pk}"
     context = {
         "session": session,

@@ -3,7 +3,6 @@
 import pytest
 from django.test import Client
 
-from magiclinks.models import AuditEvent
 from sessions import keys
 from sessions.models import SessionArchive, SessionState
 from tests.helpers import live
@@ -43,14 +42,12 @@ def test_logged_in_user_without_watch_permission_gets_403(path, agent):
     assert agent_client(outsider).get(path.format(id=session.pk)).status_code == 403
 
 
-def test_replay_page_is_audited_and_carries_a_strict_csp(agent):
+def test_replay_page_carries_a_strict_csp_and_the_data_api_urls(agent):
     session = live.make_session(agent, state=SessionState.ENDED)
     response = agent_client(agent).get(f"/sessions/{session.pk}/")
     assert response.status_code == 200
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "unsafe-eval" not in response["Content-Security-Policy"]
-    event = AuditEvent.objects.get(action="session.replay")
-    assert (event.actor, event.object_id) == (agent, str(session.pk))
     assert b'"manifest": "/sessions/' in response.content
 
 

@@ -37,7 +37,8 @@ class List {
       li.classList.add("seekable");
       li.addEventListener("click", (e) => {
         if (e.target.closest(".stack-toggle, .stack")) return;
-        this.panels.onSeek(row.ts);
+        // Just after the row's event, so the page shows what it did.
+        this.panels.onSeek(row.ts + 1);
       });
     }
     this.panels.applyFilter(this.name, row, li);

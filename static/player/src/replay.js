@@ -41,7 +41,9 @@ export async function startReplay(config) {
   try {
     manifest = await fetchJson(config.manifest);
   } catch (error) {
-    overlay(error.message === "404" ? "This recording is not available (it may have been purged)." : "Could not load the recording.");
+    if (config.state === "live") overlay("This session is still live: watch it live; its replay is ready when it ends.");
+    else if (error.message === "404") overlay("This recording is not available (it may have been purged).");
+    else overlay("Could not load the recording. Reload to try again.");
     return;
   }
   const chunks = manifest.chunks || [];
@@ -190,7 +192,7 @@ export async function startReplay(config) {
       el.title = `${fmtClock(marker.ts - startTs)} · ${marker.label || marker.kind}`;
       el.addEventListener("click", (e) => {
         e.stopPropagation();
-        seek(marker.ts);
+        seek(marker.ts + 1);
       });
       ui.markers.append(el);
     }
