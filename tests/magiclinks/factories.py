@@ -1,9 +1,10 @@
 """Small helpers to make agents and links the way the product does (through the services)."""
 
+import importlib
 import re
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from magiclinks import services
 
@@ -12,9 +13,21 @@ TARGET = f"{SITE}/demo/"
 NOTICE_RE = re.compile(r'<section class="notice".*?</section>', re.S)
 
 
+def support_agent_group() -> Group:
+    """The group the data migration creates; rebuilt the same way after a transactional test flushed it."""
+    migration = importlib.import_module("sessions.migrations.0002_support_agent_group")
+    group, _ = Group.objects.get_or_create(name=migration.GROUP)
+    if not group.permissions.exists():
+        for app_label, codename in migration.PERMISSIONS:
+            group.permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+    return group
+
+
 def make_agent(username: str = "agent", **extra):
     user = get_user_model().objects.create_user(username=username, password="pw-agent-1", **extra)
-    user.groups.add(Group.objects.get(name="Support agent"))
+    user.groups.add(support_agent_group())
     return user
 
 
