@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.timesince import timesince
 
 from magiclinks.models import MagicLink
 from supportreplay.redis_client import get_redis
@@ -91,6 +92,12 @@ class Row:
     @property
     def duration_label(self) -> str:
         return human_duration(self.duration_s)
+
+    @property
+    def started_label(self) -> str:
+        if (timezone.now() - self.started_at).total_seconds() < 60:
+            return "just now"
+        return timesince(self.started_at).split(",")[0] + " ago"
 
     @property
     def size_label(self) -> str:
