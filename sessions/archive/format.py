@@ -170,20 +170,31 @@ def unpack(data: bytes, ext_hook: Any = None) -> Any:
 
 
 def encode_records(
-    records: Sequence[Record], level: int = ZSTD_LEVEL, dictionary: bytes = b""
+    records: Sequence[Record],
+    level: int = ZSTD_LEVEL,
+    dictionary: bytes = b"",
+    compressor: zstandard.ZstdCompressor | None = None,
 ) -> tuple[bytes, int]:
-    """Compress records into one zstd frame; returns (frame, size of the uncompressed msgpack)."""
+    """Compress records into one zstd frame; returns (frame, size of the uncompressed msgpack).
+
+    Pass one `compressor` for all chunks of an object: it digests the dictionary once, not per chunk.
+    """
     mouse = _MouseColumns()
     body = [[tab, seq, ts, [mouse.take(e) for e in events]] for tab, seq, ts, events in records]
     raw = pack([mouse.encode(), body])
-    return _compressor(level, dictionary).compress(raw), len(raw)
+    return (compressor or _compressor(level, dictionary)).compress(raw), len(raw)
 
 
-def decode_records(frame: bytes, sha256: str | None = None, dictionary: bytes = b"") -> list[Record]:
+def decode_records(
+    frame: bytes,
+    sha256: str | None = None,
+    dictionary: bytes = b"",
+    decompressor: zstandard.ZstdDecompressor | None = None,
+) -> list[Record]:
     if sha256 is not None and hashlib.sha256(frame).hexdigest() != sha256:
         raise ArchiveFormatError("chunk checksum mismatch")
     try:
-        raw = _decompressor(dictionary).decompress(frame)
+        raw = (decompressor or _decompressor(dictionary)).decompress(frame)
     except zstandard.ZstdError as exc:
         raise ArchiveFormatError(f"chunk does not decompress: {exc}") from exc
     mouse_table, body = unpack(raw, ext_hook=_placeholder)
@@ -266,8 +277,9 @@ def build(chunks: Sequence[ChunkInput], level: int = ZSTD_LEVEL) -> tuple[bytes,
     parts = [MAGIC, dict_frame]
     offset = len(MAGIC) + len(dict_frame)
     entries: list[ChunkEntry] = []
+    compressor = _compressor(level, dictionary)
     for index, chunk in enumerate(chunks):
-        frame, raw_size = encode_records(chunk.records, level, dictionary)
+        frame, raw_size = encode_records(chunk.records, compressor=compressor)
         entries.append(
             ChunkEntry(
                 index=index,
@@ -319,5 +331,5 @@ def decode_all(blob: bytes, entries: Sequence[ChunkEntry] | None = None) -> list
     entries = read_index(blob) if entries is None else entries
     if not entries:
         return []
-    dictionary = dictionary_of(blob, entries[0])
-    return [decode_records(chunk_bytes(blob, e), e.sha256, dictionary) for e in entries]
+    decompressor = _decompressor(dictionary_of(blob, entries[0]))
+    return [decode_records(chunk_bytes(blob, e), e.sha256, decompressor=decompressor) for e in entries]

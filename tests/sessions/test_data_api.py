@@ -1,0 +1,100 @@
+"""Replay data API: permissions, audit, and the same manifest and chunks from Redis and from the archive."""
+
+import gzip
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+
+from magiclinks.models import AuditEvent
+from sessions.archive import service
+from tests.sessions.archive_factory import checkout_session, ingest
+from tests.sessions.factories import make_agent, make_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def agent_client(client):
+    agent = make_agent()
+    # Transactional tests flush the "Support agent" group of the data migration; grant the permission itself.
+    agent.user_permissions.add(Permission.objects.get(codename="watch_recordingsession"))
+    client.force_login(agent)
+    return client
+
+
+def ended_session(minutes: int = 3):
+    live = make_session()
+    ingest(live.credential, checkout_session(minutes=minutes))
+    return live.id
+
+
+def get_json(client, url: str):
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response.status_code == 200, response.status_code
+    body = response.content
+    if response.get("Content-Encoding") == "gzip":
+        body = gzip.decompress(body)
+    return response, json.loads(body)
+
+
+def test_anonymous_agent_is_sent_to_the_admin_login(client, redis_db):
+    url = f"/sessions/{make_session().id}/data/manifest"
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"/admin/login/?next={url}"
+
+
+def test_logged_in_user_without_the_watch_permission_gets_403(client, redis_db):
+    client.force_login(make_agent())
+    sid = make_session().id
+    assert client.get(f"/sessions/{sid}/data/manifest").status_code == 403
+    assert client.get(f"/sessions/{sid}/data/chunks/0").status_code == 403
+
+
+def test_manifest_and_chunks_are_the_same_from_redis_and_from_the_archive(agent_client, redis_db, media):
+    sid = ended_session()
+    _, before = get_json(agent_client, f"/sessions/{sid}/data/manifest")
+    chunks_before = [
+        get_json(agent_client, f"/sessions/{sid}/data/chunks/{c['index']}")[1] for c in before["chunks"]
+    ]
+
+    assert service.archive_session(sid).status == "archived"
+    _, after = get_json(agent_client, f"/sessions/{sid}/data/manifest")
+    chunks_after = [
+        get_json(agent_client, f"/sessions/{sid}/data/chunks/{c['index']}")[1] for c in after["chunks"]
+    ]
+
+    assert (before["source"], after["source"]) == ("redis", "archive")
+    assert (before["state"], after["state"]) == ("ended", "archived")
+    assert before["chunks"] == after["chunks"]
+    assert len(after["chunks"]) == 4
+    assert chunks_before == chunks_after
+    assert {m["kind"] for m in after["markers"]} == {"error", "failed_request", "rage_click"}
+    assert after["environment"]["browser"] == "Chrome 131"
+    assert after["summary"]["clicks"] == before["summary"]["clicks"] > 0
+    for events in chunks_after:
+        assert [e["type"] for e in events if e["type"] in (2, 4)][:2] == [4, 2]
+    assert AuditEvent.objects.filter(action="session.replay", object_id=str(sid)).count() == 2
+
+
+def test_archived_chunks_are_compressed_and_privately_cacheable(agent_client, redis_db, media):
+    sid = ended_session(minutes=1)
+    service.archive_session(sid)
+    response, events = get_json(agent_client, f"/sessions/{sid}/data/chunks/0")
+    assert response["Content-Encoding"] == "gzip"
+    assert "private" in response["Cache-Control"]
+    assert "immutable" in response["Cache-Control"]
+    assert events[0]["type"] in (4, 5)
+
+
+def test_unknown_chunk_and_live_session_answer_404(agent_client, redis_db, media):
+    sid = ended_session(minutes=1)
+    assert agent_client.get(f"/sessions/{sid}/data/chunks/99").status_code == 404
+    live = make_session()
+    assert agent_client.get(f"/sessions/{live.id}/data/manifest").status_code == 404
