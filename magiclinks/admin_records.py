@@ -29,11 +29,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_label", "action_badge", "object_type", "object_id", "ip_address"]
+    list_display = ["at", "actor", "action_badge", "target", "ip_address"]
     list_filter = ["action", "object_type", "at"]
     search_fields = ["actor_label", "object_id", "action"]
     date_hierarchy = "at"
-    fields = ["at", "actor", "actor_label", "action", "object_type", "object_id", "ip_address", "detail"]
+    fields = ["at", "actor_label", "action", "object_type", "object_id", "ip_address", "detail"]
+
+    @admin.display(description="actor", ordering="actor_label")
+    def actor(self, obj: AuditEvent) -> str:
+        return obj.actor_label or "system"
+
+    @admin.display(description="object")
+    def target(self, obj: AuditEvent) -> str:
+        return f"{obj.object_type} {obj.object_id}".strip() or "—"
 
     @admin.display(description="action", ordering="action")
     def action_badge(self, obj: AuditEvent):
