@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from supportreplay.redis_client import get_redis
 
-from .. import keys
+from .. import keys, store
 from ..models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
 from ..summary import summarize
 from . import chunking, format, reader, stream, verify, writer
@@ -140,6 +140,7 @@ def _archive_locked(sid: str, lock: RedisLock) -> Outcome:
         else:
             raise RuntimeError("stream kept growing after the session ended")
         lock.refresh()
+        _compare_with_counters(sid, built)
         _commit(session, name, built, elapsed_ms=int((time.perf_counter() - started) * 1000))
     except LockLost:
         log.warning("archive %s: lock lost, leaving the session to the run that holds it", sid)
@@ -153,6 +154,23 @@ def _archive_locked(sid: str, lock: RedisLock) -> Outcome:
     stream.delete_keys(sid)
     log.info("archive %s: %d events, %d bytes stored", sid, built.event_count, len(built.blob))
     return Outcome("archived", sid, f"{len(built.blob)} bytes")
+
+
+def _compare_with_counters(sid: str, built: Built) -> None:
+    """The ingest side counts every stored batch and event in the meta hash; a stream holding fewer means
+    entries were lost in Redis (eviction, a trimmed stream). Archive what is there, and say so."""
+    meta = store.read_meta(sid)
+    if meta is None or not meta.batches:
+        return
+    read_batches = sum(r.batches - r.duplicates for r in built.tabs.values())
+    if (meta.batches, meta.events) != (read_batches, built.event_count):
+        built.summary["stream_mismatch"] = {
+            "counted_batches": meta.batches,
+            "counted_events": meta.events,
+            "read_batches": read_batches,
+            "read_events": built.event_count,
+        }
+        log.warning("archive %s: stream holds %d batches, ingest counted %d", sid, read_batches, meta.batches)
 
 
 def _commit(session: RecordingSession, name: str, built: Built, elapsed_ms: int) -> None:

@@ -7,6 +7,8 @@ chunk numbers and contents are the same before and after archiving.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -36,8 +38,6 @@ class Recording:
     chunks: list[ChunkInfo]
     summary: dict[str, Any]
     archive: SessionArchive | None = None
-    # Only for the Redis source: the chunk records computed from the stream.
-    records: list[list[format.Record]] | None = None
 
     @property
     def start_ts(self) -> int:
@@ -52,6 +52,29 @@ def _archive_of(session: RecordingSession) -> SessionArchive | None:
     return SessionArchive.objects.filter(session=session).first()
 
 
+# Ended-not-archived sessions are read from Redis on every request; the player asks for the manifest and
+# then every chunk, so keep the last few decoded streams (keyed by the newest stream id: a grown stream is
+# a new key). Archiving usually follows within seconds, so this stays small and short-lived.
+_RECENT: OrderedDict[tuple[str, str], tuple[list[chunking.Batch], list[format.ChunkInput]]] = OrderedDict()
+_RECENT_MAX = 2
+_recent_lock = threading.Lock()
+
+
+def _from_stream(session_id) -> tuple[list[chunking.Batch], list[format.ChunkInput]]:
+    key = (str(session_id), stream.last_id(session_id))
+    with _recent_lock:
+        if key in _RECENT:
+            _RECENT.move_to_end(key)
+            return _RECENT[key]
+    batches = list(stream.iter_batches(session_id))
+    value = (batches, chunking.split(batches))
+    with _recent_lock:
+        _RECENT[key] = value
+        while len(_RECENT) > _RECENT_MAX:
+            _RECENT.popitem(last=False)
+    return value
+
+
 def load(session: RecordingSession) -> Recording:
     if session.state == SessionState.ARCHIVED:
         archive = _archive_of(session)
@@ -60,8 +83,7 @@ def load(session: RecordingSession) -> Recording:
         entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
         chunks = [ChunkInfo(e.index, e.start_ts, e.end_ts, e.events, e.tab, e.lead_meta) for e in entries]
         return Recording("archive", chunks, session.summary or {}, archive=archive)
-    batches = list(stream.iter_batches(session.pk))
-    split = chunking.split(batches)
+    batches, split = _from_stream(session.pk)
     tabs = verify.tab_ranges(batches)
     summary = summarize(
         batches,
@@ -69,7 +91,7 @@ def load(session: RecordingSession) -> Recording:
         gaps=verify.gaps_by_tab(tabs),
     )
     chunks = [ChunkInfo(n, c.start_ts, c.end_ts, c.events, c.tab, c.lead_meta) for n, c in enumerate(split)]
-    return Recording("redis", chunks, summary, records=[list(c.records) for c in split])
+    return Recording("redis", chunks, summary)
 
 
 def chunk_events(session: RecordingSession, index: int) -> list[dict]:
@@ -83,11 +105,10 @@ def chunk_events(session: RecordingSession, index: int) -> list[dict]:
         entry = format.ChunkEntry.from_dict(archive.manifest[index])
         records = reader.read_chunk(archive.storage_name, entry)
         return chunking.replay_events(records, entry.tab, entry.lead_meta)
-    recording = load(session)
-    if not 0 <= index < len(recording.chunks):
+    _batches, split = _from_stream(session.pk)
+    if not 0 <= index < len(split):
         raise IndexError(index)
-    info = recording.chunks[index]
-    return chunking.replay_events(recording.records[index], info.tab, info.lead_meta)
+    return chunking.replay_events(split[index].records, split[index].tab, split[index].lead_meta)
 
 
 def all_events(session: RecordingSession) -> Iterator[dict]:
@@ -101,9 +122,8 @@ def all_events(session: RecordingSession) -> Iterator[dict]:
         for entry, records in zip(entries, format.decode_all(blob, entries), strict=True):
             yield from chunking.replay_events(records, entry.tab, entry.lead_meta)
         return
-    recording = load(session)
-    for info, records in zip(recording.chunks, recording.records or [], strict=True):
-        yield from chunking.replay_events(records, info.tab, info.lead_meta)
+    for chunk in _from_stream(session.pk)[1]:
+        yield from chunking.replay_events(chunk.records, chunk.tab, chunk.lead_meta)
 
 
 def all_batches(session: RecordingSession) -> list[chunking.Batch]:
@@ -115,4 +135,4 @@ def all_batches(session: RecordingSession) -> list[chunking.Batch]:
         blob = reader.read_object(archive.storage_name)
         entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
         return chunking.merge_records(format.decode_all(blob, entries))
-    return list(stream.iter_batches(session.pk))
+    return _from_stream(session.pk)[0]

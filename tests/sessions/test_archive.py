@@ -91,3 +91,15 @@ def test_archive_is_skipped_while_another_worker_holds_the_lock(redis_db, media)
     redis_db.set(keys.archive_lock(session.pk), "someone-else", px=5000)
     assert service.archive_session(session.pk).status == "locked"
     assert redis_db.exists(keys.events(session.pk))
+
+
+def test_entries_missing_from_the_stream_are_reported_in_the_summary(redis_db, media):
+    session = ended_session(minutes=1)
+    oldest = redis_db.xrange(keys.events(session.pk), count=1)[0][0]
+    redis_db.xdel(keys.events(session.pk), oldest)  # what an evicted or trimmed stream looks like
+
+    assert service.archive_session(session.pk).status == "archived"
+    session.refresh_from_db()
+    mismatch = session.summary["stream_mismatch"]
+    assert mismatch["read_batches"] == mismatch["counted_batches"] - 1
+    assert session.summary["gaps"] == {"tab-a": [[0, 0]]}
