@@ -61,3 +61,19 @@ def test_durations():
 def test_credential_goes_into_the_fragment_keeping_path_and_query():
     assert with_credential("https://shop.example/cart?x=1", "abc") == "https://shop.example/cart?x=1#sr=abc"
     assert with_credential("https://shop.example", "abc") == "https://shop.example/#sr=abc"
+
+
+@override_settings(SUPPORTREPLAY_ALLOWED_ORIGINS=["https://shop.example/cart", "shop.example"], DEBUG=True)
+def test_origins_with_a_path_or_without_a_scheme_fail_the_system_check():
+    from magiclinks.checks import check_link_settings
+
+    assert [p.id for p in check_link_settings()] == ["magiclinks.E001", "magiclinks.E001"]
+
+
+@override_settings(
+    SUPPORTREPLAY_ALLOWED_ORIGINS=[], SUPPORTREPLAY_PUBLIC_URL="http://support.example", DEBUG=False
+)
+def test_a_clear_text_public_url_in_production_is_warned_about():
+    from magiclinks.checks import check_link_settings
+
+    assert [p.id for p in check_link_settings()] == ["magiclinks.W002"]
