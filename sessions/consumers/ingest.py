@@ -83,7 +83,7 @@ class IngestConsumer(AsyncWebsocketConsumer):
         )
         if not allowed:
             # Before accept: daphne answers the handshake with HTTP 403 (a browser reports close 1006).
-            await self.close(code=CloseCode.ORIGIN_NOT_ALLOWED)
+            await self.close(code=int(CloseCode.ORIGIN_NOT_ALLOWED))
             return
         self.limits = limits_from_settings()
         self.limiter = ConnectionLimiter.from_settings()
@@ -193,7 +193,7 @@ class IngestConsumer(AsyncWebsocketConsumer):
             # Leave the group first: this socket closes normally instead of answering its own stop.
             await self.channel_layer.group_discard(keys.control_group(self.session_id), self.channel_name)
             await database_sync_to_async(services.end_session)(self.session_id, EndReason.STOP)
-        await self.close(code=CloseCode.NORMAL)
+        await self.close(code=int(CloseCode.NORMAL))
 
     # --- control messages from the channel layer -----------------------------------------------------
 
@@ -202,7 +202,7 @@ class IngestConsumer(AsyncWebsocketConsumer):
             return
         self.closing = True
         await self._send(CommandFrame(t="stop"))
-        await self.close(code=CloseCode.SESSION_ENDED)
+        await self.close(code=int(CloseCode.SESSION_ENDED))
 
     async def session_snapshot(self, message: dict) -> None:
         if not self.closing and self.counted:

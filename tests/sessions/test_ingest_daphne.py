@@ -1,0 +1,140 @@
+"""The ingest socket through a real daphne process and a real websocket client (the `websockets` package).
+
+One daphne for the module, with a 256 KiB application frame limit, so both size answers are visible:
+frames over SUPPORTREPLAY_MAX_FRAME_BYTES get 4413 from the consumer; messages over daphne's own 1 MiB
+transport cap never reach the application: autobahn (failByDrop) drops the TCP connection without a
+close frame, so the client sees 1006 (docs/PROTOCOL.md says what a client does with each).
+"""
+
+import asyncio
+import time
+
+import msgpack
+import pytest
+from channels.db import database_sync_to_async
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from sessions import services, store
+from sessions.models import EndReason
+from tests.helpers.processes import spawn_daphne
+from tests.sessions.factories import (
+    console_event,
+    full_snapshot_event,
+    make_session,
+    meta_event,
+    mouse_move_event,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
+
+APP_LIMIT = 256 * 1024
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    proc = spawn_daphne(SUPPORTREPLAY_MAX_FRAME_BYTES=str(APP_LIMIT))
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def pack(obj) -> bytes:
+    return msgpack.packb(obj, use_bin_type=True)
+
+
+async def recv(ws, timeout: float = 3) -> dict:
+    return msgpack.unpackb(await asyncio.wait_for(ws.recv(), timeout), raw=False)
+
+
+async def close_code(ws, timeout: float = 3) -> int:
+    """Read until the server closes; returns its close code (1006 when it sent none)."""
+    try:
+        while True:
+            await asyncio.wait_for(ws.recv(), timeout)
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else 1006
+
+
+def open_socket(server, origin: str | None = None):
+    return connect(
+        f"{server.ws_url}/ws/ingest/",
+        origin=origin or server.url,
+        open_timeout=10,
+        max_size=None,
+        ping_interval=None,
+    )
+
+
+async def target_session(server, **fields):
+    return await database_sync_to_async(make_session)(f"{server.url}/demo/", **fields)
+
+
+async def test_happy_path_and_resend_after_reconnect_through_daphne(server, redis_db):
+    live = await target_session(server)
+    batches = [[meta_event(href=f"{server.url}/demo/"), full_snapshot_event()], [mouse_move_event()]]
+    async with open_socket(server) as ws:
+        await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 0}))
+        ready = await recv(ws)
+        assert (ready["t"], ready["acked"], ready["options"]["max_frame"]) == ("ready", -1, APP_LIMIT)
+        for seq, events in enumerate(batches):
+            await ws.send(pack({"t": "events", "seq": seq, "events": events}))
+            assert await recv(ws) == {"t": "ack", "seq": seq}
+    async with open_socket(server) as ws:
+        await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 1}))
+        assert (await recv(ws))["acked"] == 1
+        await ws.send(pack({"t": "events", "seq": 1, "events": batches[1]}))  # the ack was lost: resend
+        assert await recv(ws) == {"t": "ack", "seq": 1}
+    assert [(b.seq, b.events) for b in store.read_events(live.id)] == list(enumerate(batches))
+    deadline = time.monotonic() + 3
+    while store.read_meta(live.id).connected and time.monotonic() < deadline:
+        await asyncio.sleep(0.02)  # daphne counts the socket down once it has seen the close
+    assert store.read_meta(live.id).connected == 0
+
+
+async def test_snapshot_bigger_than_a_frame_goes_through_as_parts(server, redis_db):
+    live = await target_session(server)
+    events = [meta_event(), full_snapshot_event(text="lorem ipsum " * 50_000)]  # ~600 KB
+    blob = pack(events)
+    chunks = [blob[i : i + 200_000] for i in range(0, len(blob), 200_000)]
+    async with open_socket(server) as ws:
+        await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 0}))
+        await recv(ws)
+        for i, chunk in enumerate(chunks):
+            await ws.send(pack({"t": "part", "seq": 0, "i": i, "n": len(chunks), "data": chunk}))
+        assert await recv(ws) == {"t": "ack", "seq": 0}
+    [stored] = store.read_events(live.id)
+    assert stored.full
+    assert stored.events == events
+
+
+async def test_frame_over_the_app_limit_gets_4413_and_over_daphnes_cap_is_dropped(server, redis_db):
+    live = await target_session(server)
+    for size, expected in ((APP_LIMIT + 1000, 4413), (1024 * 1024 + 1000, 1006)):
+        async with open_socket(server) as ws:
+            await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 0}))
+            await recv(ws)
+            await ws.send(pack({"t": "events", "seq": 0, "events": [console_event(1, "x" * size)]}))
+            assert await close_code(ws) == expected
+    assert list(store.read_events(live.id)) == []
+
+
+async def test_foreign_origin_is_refused_at_the_handshake(server, redis_db):
+    await target_session(server)
+    with pytest.raises(InvalidStatus) as refused:
+        async with open_socket(server, origin="https://evil.example"):
+            pass
+    assert refused.value.response.status_code == 403
+
+
+async def test_revoke_closes_a_live_socket_within_one_second(server, redis_db):
+    live = await target_session(server)
+    async with open_socket(server) as ws:
+        await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 0}))
+        await recv(ws)
+        started = time.monotonic()
+        await database_sync_to_async(services.end_session)(live.id, EndReason.REVOKED)
+        assert await recv(ws, timeout=1) == {"t": "stop"}
+        assert await close_code(ws, timeout=1) == 4410
+        assert time.monotonic() - started < 1
