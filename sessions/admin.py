@@ -52,40 +52,40 @@ class RecordingSessionAdmin(ReadOnlyAdmin):
         "short_id",
         "ticket",
         "state",
-        "end_reason",
         "started_at",
         "duration",
         "archive_status",
-        "event_count",
-        "raw_size",
         "stored_size",
-        "error_count",
-        "failed_request_count",
+        "problems",
     )
     list_filter = ("state", "archive_status", "end_reason")
     search_fields = ("id", "link__ticket_ref", "link__customer_email", "last_page_url")
     date_hierarchy = "started_at"
     list_select_related = ("link", "archive")
     actions = ("end_sessions", "requeue_archive")
-    fields = (
+    fieldsets = (
+        (None, {"fields": ("id", "link", "state", "end_reason", "started_at", "ended_at", "replay_link")}),
+        (
+            "Archive",
+            {"fields": ("archive_status", "archive_error", "event_count", "raw_size", "stored_size")},
+        ),
+        ("Summary", {"fields": ("summary_table",)}),
+    )
+    readonly_fields = (
         "id",
         "link",
         "state",
         "end_reason",
         "started_at",
         "ended_at",
-        "last_page_url",
+        "replay_link",
         "archive_status",
         "archive_error",
         "event_count",
         "raw_size",
         "stored_size",
-        "error_count",
-        "failed_request_count",
         "summary_table",
-        "replay_link",
     )
-    readonly_fields = fields
 
     @admin.display(description="Session", ordering="started_at")
     def short_id(self, obj: RecordingSession) -> str:
@@ -97,7 +97,13 @@ class RecordingSessionAdmin(ReadOnlyAdmin):
 
     @admin.display(description="Duration")
     def duration(self, obj: RecordingSession) -> str:
-        return _duration(int(obj.duration_seconds * 1000))
+        # The recorded span once summarised; the wall-clock time while live or not yet archived.
+        recorded = (obj.summary or {}).get("duration_ms")
+        return _duration(recorded if recorded is not None else int(obj.duration_seconds * 1000))
+
+    @admin.display(description="Errors / failed requests")
+    def problems(self, obj: RecordingSession) -> str:
+        return f"{obj.error_count} / {obj.failed_request_count}"
 
     @admin.display(description="Raw size", ordering="raw_bytes")
     def raw_size(self, obj: RecordingSession) -> str:
