@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class RecordingsConfig(AppConfig):
@@ -7,3 +8,9 @@ class RecordingsConfig(AppConfig):
     label = "recordings"
     verbose_name = "Recordings"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .agent_group import on_post_migrate
+
+        # After auth's own post_migrate handler has created the permissions (it is registered first).
+        post_migrate.connect(on_post_migrate, dispatch_uid="recordings.agent_group")

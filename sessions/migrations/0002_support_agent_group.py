@@ -4,18 +4,7 @@ from django.apps.registry import Apps
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-GROUP = "Support agent"
-PERMISSIONS = [
-    ("magiclinks", "add_magiclink"),
-    ("magiclinks", "view_magiclink"),
-    ("magiclinks", "change_magiclink"),
-    ("magiclinks", "view_consentrecord"),
-    ("magiclinks", "view_auditevent"),
-    ("recordings", "view_recordingsession"),
-    ("recordings", "watch_recordingsession"),
-    ("recordings", "export_recordingsession"),
-    ("recordings", "view_sessionarchive"),
-]
+from sessions.agent_group import GROUP_NAME, ensure_group
 
 
 def create_group(apps: Apps, schema_editor) -> None:
@@ -24,15 +13,11 @@ def create_group(apps: Apps, schema_editor) -> None:
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    group, _ = Group.objects.get_or_create(name=GROUP)
-    for app_label, codename in PERMISSIONS:
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    ensure_group(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def remove_group(apps: Apps, schema_editor) -> None:
-    apps.get_model("auth", "Group").objects.filter(name=GROUP).delete()
+    apps.get_model("auth", "Group").objects.filter(name=GROUP_NAME).delete()
 
 
 class Migration(migrations.Migration):
