@@ -33,8 +33,7 @@ def make_link(target_url: str = DEFAULT_TARGET, agent=None, **fields) -> MagicLi
         created_by=agent or make_agent(),
         target_url=target_url,
         expires_at=timezone.now() + timedelta(hours=24),
-        sessions_used=1,
-        **fields,
+        **{"sessions_used": 1, **fields},
     )
 
 
