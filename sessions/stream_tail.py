@@ -23,7 +23,7 @@ from . import keys
 
 CATCHUP_PAGE = 200
 TAIL_COUNT = 200
-META_FIELDS = ("status", "page_url", "viewport", "connected", "errors", "failed_requests", "events")
+META_FIELDS = ("status", "page_url", "viewport", "connected", "errors", "failed_requests")
 
 
 @dataclass(frozen=True)
@@ -76,9 +76,7 @@ def parse_meta(raw: Mapping[bytes | str, bytes | str]) -> dict[str, str | int]:
         name = _text(key)
         if name not in META_FIELDS:
             continue
-        meta[name] = (
-            _int(value) if name in ("connected", "errors", "failed_requests", "events") else _text(value)
-        )
+        meta[name] = _int(value) if name in ("connected", "errors", "failed_requests") else _text(value)
     return meta
 
 

@@ -13,8 +13,9 @@ from channels.testing import WebsocketCommunicator
 from magiclinks.models import AuditEvent
 from sessions import keys
 from sessions.consumers import watch
-from sessions.models import RecordingSession, SessionState
+from sessions.models import EndReason, RecordingSession, SessionState
 from sessions.routing import websocket_urlpatterns
+from sessions.services import end_session
 from tests.helpers import live
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -168,6 +169,18 @@ async def test_page_is_told_when_the_session_ends(agent_and_session, redis_db, m
     assert got[-1]["replay_url"] == f"/sessions/{session.pk}/"
     assert got[-1]["reason"] == "stop"
     assert (await comm.receive_output(1))["type"] == "websocket.close"
+    await comm.disconnect()
+
+
+async def test_end_session_reaches_the_watcher_within_about_a_second(agent_and_session, redis_db):
+    _, session, cookie = agent_and_session
+    live.SimRecorder(redis_db, session.pk).send(live.page_events("https://shop.example/", [live.text("hi")]))
+    comm = communicator(session.pk, cookie)
+    await comm.connect()
+    await frames_until(comm, "live")
+    assert await sync_to_async(end_session)(session.pk, EndReason.REVOKED)
+    ended = (await frames_until(comm, "ended"))[-1]
+    assert ended["reason"] == "revoked"
     await comm.disconnect()
 
 

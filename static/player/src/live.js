@@ -23,6 +23,7 @@ const CLOSE_MESSAGES = {
   4404: "This session does not exist.",
 };
 const DRIFT_LIMIT_MS = 3000;
+const ACK_EVERY_MS = 150;
 
 export function startLive(config) {
   const ui = {
@@ -171,7 +172,20 @@ export function startLive(config) {
       state.lastBatchAt = receivedAt;
     }
     state.frames += 1;
-    state.ws.send(JSON.stringify({ t: "ack", id: entry.id }));
+    ack(entry.id);
+  }
+
+  // Acks are cumulative (the newest applied stream id): send at most one per ACK_EVERY_MS.
+  let ackTimer = null;
+  let toAck = null;
+  function ack(id) {
+    toAck = id;
+    if (ackTimer) return;
+    ackTimer = setTimeout(() => {
+      ackTimer = null;
+      if (toAck && state.ws?.readyState === WebSocket.OPEN) state.ws.send(JSON.stringify({ t: "ack", id: toAck }));
+      toAck = null;
+    }, ACK_EVERY_MS);
   }
 
   function onEnded(frame) {

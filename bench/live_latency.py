@@ -1,0 +1,342 @@
+"""Live-view latency: N simulated recorder/watcher pairs over real websockets, real daphne, real Redis.
+
+Each recorder speaks the ingest wire protocol (msgpack hello / events, waits for acks) to daphne A and
+sends a small batch (mouse move + text mutation) every --interval ms, each event stamped with the
+recorder's clock. Each watcher is a logged-in agent on daphne B's watch socket; for every event it
+receives after its catch-up it records `receipt time - event timestamp`. Recorders and watchers run in
+separate client processes so the measuring clients do not starve each other.
+
+    .venv/bin/python bench/live_latency.py --pairs 10 100 200 --seconds 10
+
+Uses its own SQLite file (var/bench-live.sqlite3) and Redis DB 11 by default (--redis-url), which it
+flushes: never point it at a Redis that holds anything you need.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def _env(redis_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "supportreplay.settings",
+        "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'bench-live.sqlite3'}",
+        "REDIS_URL": redis_url,
+        "CELERY_BROKER_URL": redis_url,
+        "DEBUG": "true",
+        "LOG_LEVEL": "WARNING",
+        "SUPPORTREPLAY_RATE_FRAMES_PER_SECOND": "1000",
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def setup_django(redis_url: str) -> None:
+    os.environ.update(_env(redis_url))
+    import django
+
+    django.setup()
+
+
+def prepare(pairs: int, port_a: int) -> list[dict]:
+    """Fresh database rows: one agent, `pairs` live sessions of links targeting daphne A."""
+    from django.core.management import call_command
+
+    from sessions import credentials
+    from supportreplay.redis_client import get_redis
+    from tests.helpers import live
+
+    call_command("migrate", verbosity=0, interactive=False)
+    from django.contrib.auth.models import User
+
+    from magiclinks.models import MagicLink
+    from sessions.models import RecordingSession
+
+    # The bench's own database: start from nothing each run.
+    RecordingSession.objects.all().delete()
+    MagicLink.objects.all().delete()
+    User.objects.filter(username="bench-agent").delete()
+    get_redis().flushdb()
+    agent = live.make_agent("bench-agent")
+    cookie = live.session_cookie(agent)
+    out = []
+    for _ in range(pairs):
+        session = live.make_session(agent, page_url=f"http://127.0.0.1:{port_a}/demo/")
+        out.append({"id": str(session.pk), "cred": credentials.issue(session.pk), "cookie": cookie})
+    return out
+
+
+def spawn_daphne(port: int, redis_url: str) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "daphne"),
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "supportreplay.asgi:application",
+        ],
+        cwd=ROOT,
+        env=_env(redis_url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
+    import socket
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError("daphne did not start")
+
+
+def _now() -> int:
+    return int(time.time() * 1000)
+
+
+def _page(ts: int) -> list[dict]:
+    body = {
+        "type": 2,
+        "tagName": "body",
+        "attributes": {},
+        "id": 5,
+        "childNodes": [
+            {
+                "type": 2,
+                "tagName": "h1",
+                "attributes": {},
+                "id": 6,
+                "childNodes": [{"type": 3, "textContent": "x", "id": 7}],
+            }
+        ],
+    }
+    html = {
+        "type": 2,
+        "tagName": "html",
+        "attributes": {},
+        "id": 3,
+        "childNodes": [{"type": 2, "tagName": "head", "attributes": {}, "id": 4, "childNodes": []}, body],
+    }
+    doc = {
+        "type": 0,
+        "id": 1,
+        "childNodes": [{"type": 1, "name": "html", "publicId": "", "systemId": "", "id": 2}, html],
+    }
+    return [
+        {"type": 4, "data": {"href": "http://bench/", "width": 1280, "height": 800}, "timestamp": ts},
+        {"type": 2, "data": {"node": doc, "initialOffset": {"left": 0, "top": 0}}, "timestamp": ts},
+    ]
+
+
+async def recorder(
+    url: str, origin: str, sess: dict, start_at: float, stop_at: float, interval: float
+) -> int:
+    import msgpack
+    from websockets.asyncio.client import connect
+
+    sent = 0
+    async with connect(f"{url}/ws/ingest/", origin=origin, max_size=None, open_timeout=30) as ws:
+        await ws.send(msgpack.packb({"t": "hello", "cred": sess["cred"], "tab": "bench-tab", "page": 0}))
+        ready = msgpack.unpackb(await ws.recv())
+        seq = ready["acked"] + 1
+        await ws.send(msgpack.packb({"t": "events", "seq": seq, "events": _page(_now())}))
+        seq += 1
+
+        async def drain() -> None:
+            async for _ in ws:
+                pass
+
+        reader = asyncio.create_task(drain())
+        await asyncio.sleep(max(0, start_at - time.time()))
+        n = 0
+        while time.time() < stop_at:
+            ts = _now()
+            events = [
+                {
+                    "type": 3,
+                    "data": {"source": 1, "positions": [{"x": n % 800, "y": 100, "id": 5, "timeOffset": 0}]},
+                    "timestamp": ts,
+                },
+                {
+                    "type": 3,
+                    "data": {
+                        "source": 0,
+                        "texts": [{"id": 7, "value": f"v{n}"}],
+                        "attributes": [],
+                        "removes": [],
+                        "adds": [],
+                    },
+                    "timestamp": ts,
+                },
+            ]
+            await ws.send(msgpack.packb({"t": "events", "seq": seq, "events": events}))
+            seq += 1
+            n += 1
+            sent += len(events)
+            await asyncio.sleep(interval)
+        reader.cancel()
+    return sent
+
+
+async def watcher(url: str, sess: dict, stop_at: float, samples: list[float]) -> None:
+    import msgpack
+    from websockets.asyncio.client import connect
+
+    headers = {"Cookie": f"sessionid={sess['cookie']}"}
+    async with connect(
+        f"{url}/ws/watch/{sess['id']}/",
+        origin=url,
+        additional_headers=headers,
+        max_size=None,
+        open_timeout=30,
+    ) as ws:
+        live = False
+        last_ack = 0.0
+        unacked = None
+        while time.time() < stop_at + 2:
+            try:
+                raw = await asyncio.wait_for(ws.recv(), timeout=max(0.1, stop_at + 2 - time.time()))
+            except TimeoutError:
+                break
+            received = time.time() * 1000
+            frame = msgpack.unpackb(raw)
+            if frame["t"] == "live":
+                live = True
+            elif frame["t"] == "batch":
+                if live:
+                    for event in msgpack.unpackb(frame["ev"]):
+                        if event.get("type") == 3:
+                            samples.append(received - event["timestamp"])
+                unacked = frame["id"]
+            # Acks are cumulative: like the page, acknowledge at most every 200 ms.
+            if unacked and time.monotonic() - last_ack > 0.2:
+                await ws.send(json.dumps({"t": "ack", "id": unacked}))
+                last_ack, unacked = time.monotonic(), None
+
+
+def _run_side(
+    side: str,
+    url: str,
+    origin: str,
+    sessions: list[dict],
+    start_at: float,
+    stop_at: float,
+    interval: float,
+    queue,
+) -> None:
+    async def main() -> list[float] | int:
+        if side == "recorders":
+            # Spread connections so N hellos do not arrive in one burst.
+            results = await asyncio.gather(
+                *(recorder(url, origin, s, start_at, stop_at, interval) for s in sessions),
+                return_exceptions=True,
+            )
+            errors = [r for r in results if isinstance(r, BaseException)]
+            if errors:
+                print("recorder errors:", len(errors), repr(errors[0]), file=sys.stderr)
+            return sum(r for r in results if isinstance(r, int))
+        samples: list[float] = []
+        results = await asyncio.gather(
+            *(watcher(url, s, stop_at, samples) for s in sessions), return_exceptions=True
+        )
+        errors = [r for r in results if isinstance(r, BaseException)]
+        if errors:
+            print("watcher errors:", len(errors), repr(errors[0]), file=sys.stderr)
+        return samples
+
+    queue.put((side, asyncio.run(main())))
+
+
+def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
+    port_a, port_b = 8191, 8192
+    sessions = prepare(pairs, port_a)
+    a = spawn_daphne(port_a, redis_url)
+    b = spawn_daphne(port_b, redis_url)
+    try:
+        warmup = 3 + pairs / 50
+        start_at = time.time() + warmup
+        stop_at = start_at + seconds
+        queue = multiprocessing.Queue()
+        url_a, url_b = f"ws://127.0.0.1:{port_a}", f"http://127.0.0.1:{port_b}"
+        procs = [
+            multiprocessing.Process(
+                target=_run_side,
+                args=(
+                    "recorders",
+                    url_a,
+                    f"http://127.0.0.1:{port_a}",
+                    sessions,
+                    start_at,
+                    stop_at,
+                    interval_ms / 1000,
+                    queue,
+                ),
+            ),
+            multiprocessing.Process(
+                target=_run_side,
+                args=("watchers", url_b.replace("http", "ws"), None, sessions, start_at, stop_at, 0, queue),
+            ),
+        ]
+        for p in procs:
+            p.start()
+        results = dict(queue.get(timeout=seconds + warmup + 60) for _ in procs)
+        for p in procs:
+            p.join(10)
+    finally:
+        for proc in (a, b):
+            proc.terminate()
+            proc.wait(10)
+    samples = sorted(results["watchers"])
+    sent = results["recorders"]
+
+    def pct(q: float) -> float:
+        return samples[min(len(samples) - 1, int(q * len(samples)))] if samples else float("nan")
+
+    return {
+        "pairs": pairs,
+        "events_sent": sent,
+        "events_received": len(samples),
+        "p50_ms": round(pct(0.50), 1),
+        "p99_ms": round(pct(0.99), 1),
+        "max_ms": round(samples[-1], 1) if samples else None,
+        "mean_ms": round(statistics.fmean(samples), 1) if samples else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--pairs", type=int, nargs="+", default=[10, 100, 200])
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--interval", type=int, default=250, help="ms between a recorder's batches")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
+    args = parser.parse_args()
+    setup_django(args.redis_url)
+    print(f"{'pairs':>6} {'sent':>8} {'received':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    for n in args.pairs:
+        r = run(n, args.seconds, args.interval, args.redis_url)
+        print(
+            f"{r['pairs']:>6} {r['events_sent']:>8} {r['events_received']:>9} "
+            f"{r['p50_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}"
+        )
+
+
+if __name__ == "__main__":
+    main()
