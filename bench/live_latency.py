@@ -194,7 +194,7 @@ async def recorder(
     return sent
 
 
-async def watcher(url: str, sess: dict, stop_at: float, samples: list[float]) -> None:
+async def watcher(url: str, sess: dict, stop_at: float, samples: list[tuple[float, float]]) -> None:
     import msgpack
     from websockets.asyncio.client import connect
 
@@ -222,7 +222,8 @@ async def watcher(url: str, sess: dict, stop_at: float, samples: list[float]) ->
                 if live:
                     for event in msgpack.unpackb(frame["ev"]):
                         if event.get("type") == 3:
-                            samples.append(received - event["timestamp"])
+                            # (total, recorder -> stored in Redis by daphne A)
+                            samples.append((received - event["timestamp"], frame["ts"] - event["timestamp"]))
                 unacked = frame["id"]
             # Acks are cumulative: like the page, acknowledge at most every 200 ms.
             if unacked and time.monotonic() - last_ack > 0.2:
@@ -251,7 +252,7 @@ def _run_side(
             if errors:
                 print("recorder errors:", len(errors), repr(errors[0]), file=sys.stderr)
             return sum(r for r in results if isinstance(r, int))
-        samples: list[float] = []
+        samples: list[tuple[float, float]] = []
         results = await asyncio.gather(
             *(watcher(url, s, stop_at, samples) for s in sessions), return_exceptions=True
         )
@@ -302,11 +303,14 @@ def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
         for proc in (a, b):
             proc.terminate()
             proc.wait(10)
-    samples = sorted(results["watchers"])
+    pairs_ms = results["watchers"]
+    samples = sorted(total for total, _ in pairs_ms)
+    upstream = sorted(up for _, up in pairs_ms)
     sent = results["recorders"]
 
-    def pct(q: float) -> float:
-        return samples[min(len(samples) - 1, int(q * len(samples)))] if samples else float("nan")
+    def pct(q: float, values: list[float] | None = None) -> float:
+        values = samples if values is None else values
+        return values[min(len(values) - 1, int(q * len(values)))] if values else float("nan")
 
     return {
         "pairs": pairs,
@@ -315,6 +319,8 @@ def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
         "p50_ms": round(pct(0.50), 1),
         "p99_ms": round(pct(0.99), 1),
         "max_ms": round(samples[-1], 1) if samples else None,
+        "ingest_p50_ms": round(pct(0.50, upstream), 1),
+        "ingest_p99_ms": round(pct(0.99, upstream), 1),
         "mean_ms": round(statistics.fmean(samples), 1) if samples else None,
     }
 
@@ -329,12 +335,14 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
     args = parser.parse_args()
     setup_django(args.redis_url)
-    print(f"{'pairs':>6} {'sent':>8} {'received':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    print(
+        f"{'pairs':>6} {'sent':>8} {'received':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  ingest p50/p99"
+    )
     for n in args.pairs:
         r = run(n, args.seconds, args.interval, args.redis_url)
         print(
             f"{r['pairs']:>6} {r['events_sent']:>8} {r['events_received']:>9} "
-            f"{r['p50_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}"
+            f"{r['p50_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}  {r['ingest_p50_ms']}/{r['ingest_p99_ms']}"
         )
 
 
