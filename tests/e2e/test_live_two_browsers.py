@@ -79,6 +79,9 @@ def test_agent_on_another_daphne_sees_the_customer_within_a_second(customer, bro
         assert "/demo/checkout" in browser.find_element(By.CSS_SELECTOR, "[data-page-url]").text
         assert "Customer connected" in browser.find_element(By.CSS_SELECTOR, "[data-conn]").text
         browser.save_screenshot("/tmp/sr-live-two-browsers.png")
+        for tab in ("network", "environment"):
+            browser.find_element(By.CSS_SELECTOR, f"[data-tab='{tab}']").click()
+            browser.save_screenshot(f"/tmp/sr-live-{tab}.png")
 
 
 def test_late_watcher_after_500_events_and_a_navigation_sees_the_current_page(customer, browser, redis_db):

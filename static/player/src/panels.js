@@ -243,7 +243,7 @@ export class Panels {
         { class: "net-line" },
         h("span", { class: "row-time" }, this.timeLabel(row.ts)),
         h("span", { class: "net-method" }, row.method),
-        h("span", { class: "net-url" }, shortUrl(row.url)),
+        h("span", { class: "net-url" }, shortUrl(row.url, this.env.page)),
         h("span", { class: "net-status" }, row.status ? String(row.status) : "failed"),
         h("span", { class: "num" }, fmtMs(row.duration)),
         h("span", { class: "num" }, fmtBytes(row.size)),
@@ -275,7 +275,7 @@ export class Panels {
     const items = [];
     const pair = (label, value) => {
       if (value === undefined || value === null || value === "") return;
-      items.push(h("div", {}, h("dt", {}, label), h("dd", {}, typeof value === "object" ? JSON.stringify(value) : String(value))));
+      items.push(h("div", {}, h("dt", {}, label), h("dd", {}, envValue(value))));
     };
     const env = this.env.data || {};
     items.push(h("div", {}, h("h3", {}, "Page")));
@@ -296,7 +296,8 @@ export class Panels {
       pair("User agent", env.userAgent);
       const known = new Set(["browser", "os", "screen", "dpr", "language", "languages", "timezone", "timeZone", "online",
         "cookieEnabled", "referrer", "userAgent", "viewport"]);
-      for (const [key, value] of Object.entries(env)) if (!known.has(key)) pair(key, value);
+      known.add("timezoneOffset");
+      for (const [key, value] of Object.entries(env)) if (!known.has(key)) pair(humanKey(key), value);
     }
     if (this.env.vitals.size) {
       items.push(h("div", {}, h("h3", {}, "Web vitals")));
@@ -311,11 +312,29 @@ export class Panels {
   }
 }
 
-function shortUrl(url) {
+/** Environment values as people read them: 1280×720, "en-US, en", else compact JSON. */
+export function envValue(value) {
+  if (Array.isArray(value)) return value.map(envValue).join(", ");
+  if (value && typeof value === "object") {
+    if ("width" in value && "height" in value) return `${value.width}×${value.height}`;
+    return JSON.stringify(value);
+  }
+  return String(value);
+}
+
+/** Requests to the customer's own site show as a path; others keep their host. */
+function shortUrl(url, pageUrl) {
   try {
-    const u = new URL(url);
-    return u.host === window.location.host ? u.pathname + u.search : u.host + u.pathname + u.search;
+    const u = new URL(url, pageUrl || undefined);
+    const pageHost = pageUrl ? new URL(pageUrl).host : "";
+    return u.host === pageHost ? u.pathname + u.search : u.host + u.pathname + u.search;
   } catch {
     return url;
   }
+}
+
+function humanKey(key) {
+  if (key === "url") return "Start URL";
+  const words = key.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
 }
