@@ -163,6 +163,7 @@ class RecorderStats:
     batches_acked: int = 0
     events_acked: int = 0
     ack_ms: list[float] = field(default_factory=list)  # incremental batches only
+    ack_at: list[float] = field(default_factory=list)  # wall-clock send time of each entry in ack_ms
     snapshot_ack_ms: list[float] = field(default_factory=list)
     closed_with: int | None = None
     error: str = ""
@@ -187,14 +188,14 @@ class SimulatedRecorder:
         self.snapshot_kb = snapshot_kb or self.rng.choice([200, 300, 400, 500])
         self.stats = RecorderStats()
         self.seq = 0
-        self.pending: dict[int, tuple[float, int, bool]] = {}  # seq -> (sent at, events, is snapshot)
+        self.pending: dict[int, tuple[float, int, bool, float]] = {}  # seq -> (sent, events, snapshot, wall)
         self.all_acked = asyncio.Event()
 
     async def _send_batch(
         self, ws, events: list[dict], snapshot: bool = False, max_frame: int = 1 << 20
     ) -> None:
         seq, self.seq = self.seq, self.seq + 1
-        self.pending[seq] = (time.perf_counter(), len(events), snapshot)
+        self.pending[seq] = (time.perf_counter(), len(events), snapshot, time.time())
         self.all_acked.clear()
         frame = msgpack.packb({"t": "events", "seq": seq, "events": events}, use_bin_type=True)
         if len(frame) <= max_frame:
@@ -212,18 +213,26 @@ class SimulatedRecorder:
         self.stats.events_sent += len(events)
 
     async def _read_acks(self, ws) -> None:
-        async for data in ws:
-            frame = msgpack.unpackb(data, raw=False)
-            if frame.get("t") != "ack" or frame["seq"] not in self.pending:
-                continue
-            sent, count, snapshot = self.pending.pop(frame["seq"])
-            (self.stats.snapshot_ack_ms if snapshot else self.stats.ack_ms).append(
-                (time.perf_counter() - sent) * 1000
-            )
-            self.stats.batches_acked += 1
-            self.stats.events_acked += count
-            if not self.pending:
-                self.all_acked.set()
+        try:
+            async for data in ws:
+                frame = msgpack.unpackb(data, raw=False)
+                if frame.get("t") == "ack" and frame["seq"] in self.pending:
+                    self._acked(frame["seq"])
+        except ConnectionClosed as exc:
+            self.stats.closed_with = exc.rcvd.code if exc.rcvd else 1006
+
+    def _acked(self, seq: int) -> None:
+        sent, count, snapshot, wall = self.pending.pop(seq)
+        latency = (time.perf_counter() - sent) * 1000
+        if snapshot:
+            self.stats.snapshot_ack_ms.append(latency)
+        else:
+            self.stats.ack_ms.append(latency)
+            self.stats.ack_at.append(wall)
+        self.stats.batches_acked += 1
+        self.stats.events_acked += count
+        if not self.pending:
+            self.all_acked.set()
 
     async def run(self, seconds: float, drain_timeout: float = 10.0) -> RecorderStats:
         """Record for `seconds`, then wait (bounded) for the outstanding acks and close with bye unload."""

@@ -75,7 +75,7 @@ def spawn_daphne(port: int, redis_url: str) -> subprocess.Popen:
         [str(daphne), "-b", "127.0.0.1", "-p", str(port), "supportreplay.asgi:application"],
         cwd=ROOT,
         env=bench_env(redis_url),
-        stdout=subprocess.DEVNULL,
+        stdout=(ROOT / "var" / "bench-ingest-daphne.log").open("ab"),
         stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
@@ -154,10 +154,14 @@ def run_one(n: int, args) -> dict:
     stored_events = sum((read_meta(sid).events if read_meta(sid) else 0) for sid in session_ids)
     sample = session_ids[: min(100, n)]
     per_session = statistics.mean(
-        sum(redis.memory_usage(key) or 0 for key in (keys.events(s), keys.acked(s), keys.meta(s)))
+        sum(redis.memory_usage(key, samples=0) or 0 for key in (keys.events(s), keys.acked(s), keys.meta(s)))
         for s in sample
     )
+    stored_bytes = statistics.mean(read_meta(s).bytes for s in sample if read_meta(s))
     acks = [ms for s in stats for ms in s["ack_ms"]]
+    # Steady state: batches sent after every recorder connected and sent its snapshot.
+    steady_from = time.time() - elapsed + args.ramp + 5
+    steady = [ms for s in stats for at, ms in zip(s["ack_at"], s["ack_ms"], strict=True) if at >= steady_from]
     snapshot_acks = [ms for s in stats for ms in s["snapshot_ack_ms"]]
     sent = sum(s["events_sent"] for s in stats)
     acked = sum(s["events_acked"] for s in stats)
@@ -173,11 +177,14 @@ def run_one(n: int, args) -> dict:
         "steady_events_per_s_offered": round(n * 21.5),
         "ack_p50_ms": round(percentile(acks, 50), 1),
         "ack_p99_ms": round(percentile(acks, 99), 1),
+        "steady_ack_p50_ms": round(percentile(steady, 50), 1),
+        "steady_ack_p99_ms": round(percentile(steady, 99), 1),
         "snapshot_ack_p50_ms": round(percentile(snapshot_acks, 50), 1),
         "snapshot_ack_p99_ms": round(percentile(snapshot_acks, 99), 1),
         "closed": sum(1 for s in stats if s["closed_with"] is not None),
         "errors": sorted({s["error"] for s in stats if s["error"]})[:3],
         "redis_kb_per_session": round(per_session / 1024, 1),
+        "stored_kb_per_session": round(stored_bytes / 1024, 1),
         "redis_used_mb_delta": round((redis.info("memory")["used_memory"] - memory_before) / 2**20, 1),
         "daphne_cpu_pct": round(100 * cpu_used / elapsed),
     }

@@ -44,6 +44,10 @@ from ..store import async_store, encode_events
 log = logging.getLogger(__name__)
 
 
+class ServerTrouble(Exception):
+    """Raised out of the consumer so that daphne closes the socket with 1011 (see `_close`)."""
+
+
 def _header(scope: dict, name: bytes) -> str:
     for key, value in scope.get("headers", ()):
         if key == name:
@@ -211,11 +215,24 @@ class IngestConsumer(AsyncWebsocketConsumer):
     # --- helpers -------------------------------------------------------------------------------------
 
     async def _send(self, frame: ReadyFrame | AckFrame | CommandFrame) -> None:
-        await self.send(bytes_data=encode(frame))
+        try:
+            await self.send(bytes_data=encode(frame))
+        except Exception:
+            # The client went away while we worked (daphne raises on a send to a closed socket). What it
+            # sent is stored; an unsent ack only makes it resend, which is acked again and stored once.
+            log.debug("ingest socket of session %s closed before the answer", self.session_id)
+            self.closing = True
 
     async def _close(self, code: CloseCode) -> None:
         self.closing = True
-        await self.close(code=int(code))
+        try:
+            await self.close(code=int(code))
+        except Exception:
+            if code != CloseCode.SERVER_ERROR:
+                raise
+            # Autobahn refuses to *send* 1011 from the application ("must be 1000 or 3000-4999"), but
+            # daphne answers an exception inside the application with a 1011 close frame: use that path.
+            raise ServerTrouble("closing ingest socket with 1011") from None
 
     async def _hello_deadline(self) -> None:
         await asyncio.sleep(settings.SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS)

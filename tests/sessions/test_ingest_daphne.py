@@ -7,15 +7,18 @@ close frame, so the client sees 1006 (docs/PROTOCOL.md says what a client does w
 """
 
 import asyncio
+import sys
 import time
+from pathlib import Path
 
 import msgpack
 import pytest
+import redis
 from channels.db import database_sync_to_async
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
-from sessions import services, store
+from sessions import keys, services, store
 from sessions.models import EndReason
 from tests.helpers.processes import spawn_daphne
 from tests.sessions.factories import (
@@ -25,6 +28,9 @@ from tests.sessions.factories import (
     meta_event,
     mouse_move_event,
 )
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+import localredis
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
@@ -138,3 +144,32 @@ async def test_revoke_closes_a_live_socket_within_one_second(server, redis_db):
         assert await recv(ws, timeout=1) == {"t": "stop"}
         assert await close_code(ws, timeout=1) == 4410
         assert time.monotonic() - started < 1
+
+
+async def test_redis_refusing_writes_gets_1011_from_daphne_and_nothing_half_stored(redis_db):
+    url, redis_proc = localredis.start_private()
+    private = redis.Redis.from_url(url)
+    try:
+        proc = spawn_daphne(TEST_REDIS_URL=url)
+        try:
+            live = await target_session(proc)
+            async with open_socket(proc) as ws:
+                await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 0}))
+                await recv(ws)
+                await ws.send(pack({"t": "events", "seq": 0, "events": [mouse_move_event()]}))
+                assert await recv(ws) == {"t": "ack", "seq": 0}
+                private.config_set("maxmemory", "1")
+                await ws.send(pack({"t": "events", "seq": 1, "events": [mouse_move_event()]}))
+                assert await close_code(ws) == 1011
+            # The daphne child uses the private server with this test slot's DB number.
+            db = redis.Redis.from_url(
+                url.rsplit("/", 1)[0] + f"/{redis_db.connection_pool.connection_kwargs['db']}"
+            )
+            assert db.xlen(keys.events(live.id)) == 1
+            assert db.hget(keys.acked(live.id), "t1") == b"0"
+        finally:
+            proc.stop()
+    finally:
+        private.close()
+        redis_proc.terminate()
+        redis_proc.wait(10)
