@@ -1,0 +1,58 @@
+"""One daphne for a security module (module scope: each check is quick, a process start is not)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import msgpack
+import pytest
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
+
+from tests.helpers.processes import spawn_daphne
+
+SERVER_ENV = {
+    "SUPPORTREPLAY_MAX_FRAME_BYTES": str(256 * 1024),
+    "SUPPORTREPLAY_MAX_PARTS": "4",
+    "SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS": "1",
+    "SUPPORTREPLAY_METRICS_TOKEN": "test-metrics-bearer-value",
+}
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    proc = spawn_daphne(**SERVER_ENV)
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def pack(obj) -> bytes:
+    return msgpack.packb(obj, use_bin_type=True)
+
+
+async def recv(ws, timeout: float = 3) -> dict:
+    return msgpack.unpackb(await asyncio.wait_for(ws.recv(), timeout), raw=False)
+
+
+async def close_code(ws, timeout: float = 3) -> int:
+    """Read until the server closes; its close code (1006 when it sent none)."""
+    try:
+        while True:
+            await asyncio.wait_for(ws.recv(), timeout)
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else 1006
+
+
+def ws_connect(url: str, origin: str | None, cookie: str | None = None):
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else None
+    return connect(
+        url,
+        origin=origin,
+        additional_headers=headers,
+        open_timeout=10,
+        max_size=None,
+        ping_interval=None,
+        compression=None,
+    )
