@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import tempfile
+from pathlib import Path
 
 import msgpack
 import pytest
@@ -11,7 +13,10 @@ from websockets.exceptions import ConnectionClosed
 
 from tests.helpers.processes import spawn_daphne
 
+# The daphne and this process archive into, and read from, the same media directory.
+SERVER_MEDIA = tempfile.mkdtemp(prefix="sr-security-media-")
 SERVER_ENV = {
+    "MEDIA_ROOT": SERVER_MEDIA,
     "SUPPORTREPLAY_MAX_FRAME_BYTES": str(256 * 1024),
     "SUPPORTREPLAY_MAX_PARTS": "4",
     "SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS": "1",
@@ -26,6 +31,12 @@ def server(django_db_setup, django_db_blocker):
         yield proc
     finally:
         proc.stop()
+
+
+@pytest.fixture
+def media(settings) -> Path:
+    settings.MEDIA_ROOT = SERVER_MEDIA
+    return Path(SERVER_MEDIA)
 
 
 def pack(obj) -> bytes:
