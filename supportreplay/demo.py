@@ -41,6 +41,28 @@ def checkout(request: HttpRequest) -> HttpResponse:
     return _page(request, "demo/checkout.html", page="checkout")
 
 
+def _int(request: HttpRequest, name: str, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(high, int(request.GET.get(name, default))))
+    except ValueError:
+        return default
+
+
+@require_GET
+def stress(request: HttpRequest) -> HttpResponse:
+    """A mutation-heavy page for bench/recorder_overhead.py (not linked from the shop)."""
+    return _page(
+        request,
+        "demo/stress.html",
+        rows=_int(request, "rows", 60, 1, 400),
+        cols=_int(request, "cols", 12, 1, 40),
+        interval=_int(request, "interval", 250, 10, 5000),
+        seconds=_int(request, "seconds", 20, 1, 600),
+        work=_int(request, "work", 60, 0, 1000),
+        changes=_int(request, "changes", 100, 0, 10000),
+    )
+
+
 @require_GET
 def products_api(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"products": [{"sku": p["sku"], "stock": 3 + i * 2} for i, p in enumerate(PRODUCTS)]})
@@ -60,6 +82,7 @@ urlpatterns = [
     path("", shop, name="demo-shop"),
     path("cart", shop, name="demo-cart"),
     path("checkout", checkout, name="demo-checkout"),
+    path("stress", stress, name="demo-stress"),
     path("api/products", products_api, name="demo-products"),
     path("api/pay", pay_api, name="demo-pay"),
 ]

@@ -8,8 +8,9 @@ import time
 import pytest
 from selenium.webdriver.common.by import By
 
+from sessions.events import EventType
 from sessions.models import EndReason, RecordingSession, SessionState
-from sessions.services import end_session
+from sessions.services import end_session, notify_sockets
 from tests.e2e.conftest import banner_text, click, click_banner_button, stream_batches, wait_for
 
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
@@ -35,10 +36,15 @@ def test_stop_button_ends_the_session_and_forgets_the_credential(daphne_server, 
     click_banner_button(browser)
 
     wait_for(lambda: "You stopped sharing" in banner_text(browser), message="banner confirms the stop")
-    session = wait_for(
-        lambda: RecordingSession.objects.filter(pk=live.id, state=SessionState.ENDED).first(),
-        message="session ended",
-    )
+    try:
+        session = wait_for(
+            lambda: RecordingSession.objects.filter(pk=live.id, state=SessionState.ENDED).first(),
+            timeout=15,
+            message="session ended",
+        )
+    except AssertionError as exc:
+        stats = browser.execute_script("return window.__sr && window.__sr.stats")
+        raise AssertionError(f"{exc}; recorder stats {stats}; daphne log:\n{daphne_server.log()}") from None
     assert session.end_reason == EndReason.STOP
     assert _credential_in_tab(browser) is None
     browser.refresh()
@@ -63,6 +69,20 @@ def test_revoke_stops_the_recorder_and_the_banner_says_the_session_ended(
     time.sleep(0.6)  # longer than a batch interval: anything still recording would have been sent
     assert len(stream_batches(live.id)) == stored
     assert browser.execute_script("return window.__sr.stats.batches") >= 1
+
+
+def test_a_watcher_joining_gets_a_fresh_full_snapshot(daphne_server, browser, consented_session):
+    live = consented_session(f"{daphne_server.url}/demo/")
+    _start_sharing(browser, daphne_server, live)
+
+    def fulls() -> int:
+        return sum(
+            1 for b in stream_batches(live.id) for e in b.events if e["type"] == EventType.FULL_SNAPSHOT
+        )
+
+    assert fulls() == 1
+    notify_sockets(live.id, {"type": "session.snapshot"})
+    wait_for(lambda: fulls() == 2, timeout=5, message="second full snapshot after the request")
 
 
 def test_page_without_credential_makes_no_request_and_adds_no_listener(daphne_server, browser, redis_db):

@@ -20,8 +20,11 @@ export class Batcher {
   }
 
   add(event) {
+    // A Meta event starts a new batch and stays with the full snapshot that follows it: live viewers
+    // start from the newest batch holding a full snapshot (docs/PROTOCOL.md).
+    if (event && event.type === 4) this.flush();
     this.events.push(event);
-    if (this.events.length >= this.maxEvents) this.flush();
+    if (this.events.length >= this.maxEvents && !(event && event.type === 4)) this.flush();
     else if (this.timer === null) this.timer = this.setTimer(() => this.flush(), this.delayMs);
   }
 
@@ -70,6 +73,15 @@ export class Outbox {
     // A server that already holds higher seqs than we know (state lost with a closed tab) must never see a
     // seq twice for different data.
     if (seq >= this.nextSeq) this.nextSeq = seq + 1;
+  }
+
+  /** Forget the oldest batch (the server refused it as malformed or too large: resending cannot help). */
+  dropFirst() {
+    const old = this.items.shift();
+    if (old) {
+      this.bytes -= old.data.length;
+      this.dropped += 1;
+    }
   }
 
   ack(seq) {
@@ -123,5 +135,7 @@ export function backoffDelay(attempt, random = Math.random, base = 500, cap = 30
 export function closeAction(code) {
   if (code === 4410 || code === 4401) return "ended";
   if (code === 4403) return "refused";
+  // The first unacked batch was refused: drop it (the server records a gap) and reconnect.
+  if (code === 4400 || code === 4413) return "drop";
   return "retry";
 }

@@ -140,7 +140,7 @@ function start(win, cfg) {
     if (stopRecording) stopRecording();
     for (const cleanup of cleanups) cleanup();
     transport.pump();
-    transport.close(byeReason ? { t: "bye", reason: byeReason } : null);
+    transport.close(byeReason ? { t: "bye", reason: byeReason } : null, { deliver: byeReason === "stop" });
     clearTabState(store);
     banner.ended(message);
   };
@@ -152,6 +152,10 @@ function start(win, cfg) {
     onSent: (n) => {
       stats.bytes += n;
       stats.frames += 1;
+    },
+    // A refused batch was dropped: a fresh full snapshot keeps the replay consistent after the gap.
+    onDropped: () => {
+      if (recording) win.setTimeout(snapshotNow, 0);
     },
     onReady: (options) => {
       store.set(KEYS.options, JSON.stringify(options));

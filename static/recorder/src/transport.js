@@ -4,6 +4,9 @@ import { backoffDelay, closeAction } from "./batching.js";
 import { batchFrames } from "./frames.js";
 
 const DEFAULT_MAX_FRAME = 1024 * 1024;
+// A server that accepted the socket but never answers hello (stuck, or failing to close) is given up on
+// after this long, and the client reconnects with backoff.
+export const READY_TIMEOUT_MS = 10000;
 
 /** ws[s]://<host of the loader script>/ws/ingest/ */
 export function ingestUrl(scriptSrc) {
@@ -16,8 +19,12 @@ export function ingestUrl(scriptSrc) {
  * (re)connect starts with hello, and after `ready` everything newer than `ready.acked` is sent again.
  */
 export class Transport {
-  constructor({ url, hello, outbox, onReady, onControl, onEnded, onSent, WebSocketImpl, random, timers }) {
-    Object.assign(this, { url, hello, outbox, onReady, onControl, onEnded, onSent });
+  constructor(options) {
+    const { url, hello, outbox, onReady, onControl, onEnded, onSent, onDropped } = options;
+    const { WebSocketImpl, random, timers, readyTimeoutMs } = options;
+    Object.assign(this, { url, hello, outbox, onReady, onControl, onEnded, onSent, onDropped });
+    this.readyTimeoutMs = readyTimeoutMs || READY_TIMEOUT_MS;
+    this.readyTimer = null;
     this.WS = WebSocketImpl || WebSocket;
     this.random = random || Math.random;
     this.timers = timers || { set: (fn, ms) => setTimeout(fn, ms), clear: (id) => clearTimeout(id) };
@@ -42,7 +49,13 @@ export class Transport {
     ws.binaryType = "arraybuffer";
     this.ws = ws;
     this.ready = false;
-    ws.onopen = () => this.raw(this.hello());
+    ws.onopen = () => {
+      this.raw(this.hello());
+      this.readyTimer = this.timers.set(() => {
+        this.readyTimer = null;
+        if (ws === this.ws && !this.ready) this.abandon(ws);
+      }, this.readyTimeoutMs);
+    };
     ws.onmessage = (msg) => this.receive(msg.data);
     ws.onclose = (ev) => this.closedWith(ws, ev.code);
     ws.onerror = () => {};
@@ -68,6 +81,7 @@ export class Transport {
     }
     if (!msg || typeof msg !== "object") return;
     if (msg.t === "ready") {
+      this.clearReadyTimer();
       this.ready = true;
       this.attempt = 0;
       const options = msg.options || {};
@@ -77,6 +91,7 @@ export class Transport {
       this.sentThrough = acked;
       if (this.onReady) this.onReady(options, acked);
       this.pump();
+      if (this.lastWord) this.close(this.lastWord);
     } else if (msg.t === "ack" && Number.isInteger(msg.seq)) {
       this.outbox.ack(msg.seq);
     } else if (msg.t === "stop" || msg.t === "snapshot") {
@@ -94,13 +109,34 @@ export class Transport {
     }
   }
 
+  clearReadyTimer() {
+    if (this.readyTimer !== null) this.timers.clear(this.readyTimer);
+    this.readyTimer = null;
+  }
+
+  /** Drop a socket that stopped answering and reconnect, without waiting for its close handshake. */
+  abandon(ws) {
+    ws.onclose = null;
+    try {
+      ws.close();
+    } catch (e) {
+      // Closing a broken socket may throw; it is gone either way.
+    }
+    this.closedWith(ws, 1006);
+  }
+
   closedWith(ws, code) {
     if (ws !== this.ws) return;
+    this.clearReadyTimer();
     this.ws = null;
     this.ready = false;
     if (this.closed) return;
     const action = closeAction(code);
-    if (action === "retry") this.scheduleRetry();
+    if (action === "drop") {
+      this.outbox.dropFirst();
+      if (this.onDropped) this.onDropped(code);
+      this.scheduleRetry();
+    } else if (action === "retry") this.scheduleRetry();
     else {
       this.closed = true;
       if (this.onEnded) this.onEnded(action, code);
@@ -117,8 +153,18 @@ export class Transport {
     }, delay);
   }
 
-  /** Send a last frame (bye) if we can, then close for good. */
-  close(lastMessage) {
+  /**
+   * Send a last frame (bye) if we can, then close for good. With `deliver`, a socket that is not ready
+   * yet (reconnecting) keeps trying until the server has heard the message: a customer's "Stop" must
+   * reach the server even if it was pressed during a network blip.
+   */
+  close(lastMessage, { deliver = false } = {}) {
+    if (deliver && lastMessage && !this.ready) {
+      this.lastWord = lastMessage;
+      if (!this.ws && this.retryTimer === null) this.connect();
+      return;
+    }
+    this.lastWord = null;
     this.closed = true;
     if (this.retryTimer !== null) this.timers.clear(this.retryTimer);
     this.retryTimer = null;

@@ -41,6 +41,21 @@ test("batcher flushes after the delay or at maxEvents", () => {
   assert.equal(batches.length, 2, "an empty flush sends nothing");
 });
 
+test("a meta event starts a new batch and is never split from its full snapshot", () => {
+  const batches = [];
+  const b = new Batcher({ maxEvents: 2, onFlush: (e) => batches.push(e.map((x) => x.type)), setTimer: () => 1, clearTimer: () => {} });
+  b.add({ type: 3 });
+  b.add({ type: 4 });
+  assert.deepEqual(batches, [[3]], "meta flushed what came before it");
+  b.add({ type: 2 });
+  assert.deepEqual(batches, [[3], [4, 2]]);
+  b.add({ type: 3 });
+  b.add({ type: 4 });
+  b.add({ type: 4 });
+  b.add({ type: 2 });
+  assert.deepEqual(batches.slice(2), [[3], [4], [4, 2]]);
+});
+
 test("events frame is a msgpack map with the raw events list", () => {
   const box = new Outbox();
   const item = box.push([{ type: 3, timestamp: 1, data: { source: 0 } }]);
@@ -122,5 +137,7 @@ test("close codes: ended and refused stop, everything else retries", () => {
   assert.equal(closeAction(4410), "ended");
   assert.equal(closeAction(4401), "ended");
   assert.equal(closeAction(4403), "refused");
-  for (const code of [1006, 1011, 4429, 4400, 4413, 1001]) assert.equal(closeAction(code), "retry");
+  for (const code of [1006, 1011, 4429, 1001, 4500]) assert.equal(closeAction(code), "retry");
+  assert.equal(closeAction(4400), "drop");
+  assert.equal(closeAction(4413), "drop");
 });

@@ -38,7 +38,14 @@ function fakeSocketFactory() {
 
 function manualTimers() {
   const queue = [];
-  return { set: (fn, ms) => queue.push({ fn, ms }) && queue.length, clear: () => {}, queue };
+  return {
+    set: (fn, ms) => queue.push({ fn, ms, live: true }),
+    clear: (id) => {
+      if (queue[id - 1]) queue[id - 1].live = false;
+    },
+    queue,
+    live: () => queue.filter((t) => t.live),
+  };
 }
 
 function setup(outbox = new Outbox()) {
@@ -93,15 +100,16 @@ test("after a dropped socket the client reconnects with backoff and resends from
   }
   sockets[0].answer({ t: "ack", seq: 0 });
   sockets[0].drop(1011);
-  assert.equal(timers.queue.length, 1);
-  assert.ok(timers.queue[0].ms >= 250 && timers.queue[0].ms <= 500);
-  timers.queue.shift().fn();
+  const [retry] = timers.live();
+  assert.ok(retry.ms >= 250 && retry.ms <= 500);
+  retry.live = false;
+  retry.fn();
   sockets[1].open();
   sockets[1].answer({ t: "ready", acked: 2, options: {} });
   const resent = sockets[1].sent.filter((m) => m.t === "events").map((m) => m.seq);
   assert.deepEqual(resent, [3], "seq 1 and 2 were stored before the drop, so only 3 is resent");
   sockets[1].drop(1006);
-  assert.ok(timers.queue[0].ms >= 250, "a ready resets the backoff");
+  assert.ok(timers.live()[0].ms <= 500, "a ready resets the backoff");
 });
 
 test("4410 and 4401 end the recording, 4403 refuses it; no retry", () => {
@@ -115,7 +123,7 @@ test("4410 and 4401 end the recording, 4403 refuses it; no retry", () => {
     sockets[0].open();
     sockets[0].drop(code);
     assert.deepEqual(seen.ended, [[action, code]]);
-    assert.equal(timers.queue.length, 0);
+    assert.equal(timers.live().length, 0);
   }
 });
 
@@ -125,7 +133,7 @@ test("close sends the last message (bye) and stops reconnecting", () => {
   sockets[0].open();
   t.close({ t: "bye", reason: "stop" });
   assert.deepEqual(sockets[0].sent.at(-1), { t: "bye", reason: "stop" });
-  assert.equal(timers.queue.length, 0);
+  assert.equal(timers.live().filter((timer) => timer.ms !== 10000).length, 0);
 });
 
 test("big batches travel as parts within the server's max_frame", () => {
@@ -141,4 +149,55 @@ test("big batches travel as parts within the server's max_frame", () => {
     parts.map((p) => [p.seq, p.i, p.n]),
     parts.map((_, i) => [0, i, parts.length]),
   );
+});
+
+test("a server that never answers hello is abandoned and retried", () => {
+  const { t, sockets, timers } = setup();
+  t.connect();
+  sockets[0].open();
+  const [readyTimer] = timers.live();
+  assert.equal(readyTimer.ms, 10000);
+  readyTimer.live = false;
+  readyTimer.fn();
+  assert.equal(sockets[0].readyState, 3);
+  const [retry] = timers.live();
+  assert.ok(retry.ms <= 500, "reconnect scheduled");
+  retry.live = false;
+  retry.fn();
+  assert.equal(sockets.length, 2);
+  sockets[1].open();
+  sockets[1].answer({ t: "ready", acked: -1, options: {} });
+  assert.equal(timers.live().length, 0, "ready cancels its timer");
+});
+
+test("a malformed or oversized refusal drops the first unacked batch and reconnects", () => {
+  const { t, sockets, timers, outbox } = setup();
+  let dropped = 0;
+  t.onDropped = () => (dropped += 1);
+  t.connect();
+  sockets[0].open();
+  sockets[0].answer({ t: "ready", acked: -1, options: {} });
+  outbox.push([{ type: 3, timestamp: 1 }]);
+  outbox.push([{ type: 3, timestamp: 2 }]);
+  t.pump();
+  sockets[0].drop(4400);
+  assert.deepEqual(outbox.pending().map((i) => i.seq), [1]);
+  assert.equal(dropped, 1);
+  assert.equal(timers.live().length, 1, "reconnect scheduled");
+});
+
+test("a stop pressed while reconnecting is delivered once the server is back", () => {
+  const { t, sockets, timers } = setup();
+  t.connect();
+  sockets[0].open();
+  sockets[0].drop(1006);
+  t.close({ t: "bye", reason: "stop" }, { deliver: true });
+  const [retry] = timers.live();
+  retry.live = false;
+  retry.fn();
+  sockets[1].open();
+  assert.deepEqual(sockets[1].sent, [{ t: "hello", cred: "c", tab: "tab1", page: 0 }]);
+  sockets[1].answer({ t: "ready", acked: -1, options: {} });
+  assert.deepEqual(sockets[1].sent.at(-1), { t: "bye", reason: "stop" });
+  assert.equal(t.closed, true);
 });
