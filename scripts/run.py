@@ -17,8 +17,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.dirname(sys.executable)
 PORT = int(os.environ.get("PORT", "8000"))
 HOST = os.environ.get("HOST", "127.0.0.1")
-# daphne's access log would write every path, and /l/<token> paths carry secrets.
-NO_ACCESS_LOG = ["--access-log", os.devnull]
+# daphne's access log would write every path, and /l/<token> paths carry secrets. Its websocket cap sits
+# at twice the product's frame limit, so a frame just over the limit gets a clear 4413 from the consumer.
+_CAP = str(2 * int(os.environ.get("SUPPORTREPLAY_MAX_FRAME_BYTES", 1024 * 1024)))
+DAPHNE_ARGS = [
+    "--access-log",
+    os.devnull,
+    "--websocket-max-message-size",
+    _CAP,
+    "--websocket-max-frame-size",
+    _CAP,
+]
 
 
 def read_dotenv_redis() -> str:
@@ -82,7 +91,7 @@ def main() -> int:
                     HOST,
                     "-p",
                     str(PORT),
-                    *NO_ACCESS_LOG,
+                    *DAPHNE_ARGS,
                     "supportreplay.asgi:application",
                 ],
                 cwd=ROOT,

@@ -82,9 +82,24 @@ def _log_file(name: str) -> Path:
     return path
 
 
+def daphne_args(app_frame_limit: int) -> list[str]:
+    """daphne's transport cap at twice the application's frame limit, so a frame just over the limit
+    reaches the consumer and gets its 4413 instead of a dropped connection (as scripts/run.py does)."""
+    cap = str(2 * app_frame_limit)
+    return [
+        "--access-log",
+        os.devnull,
+        "--websocket-max-message-size",
+        cap,
+        "--websocket-max-frame-size",
+        cap,
+    ]
+
+
 def spawn_daphne(port: int | None = None, **env: str) -> Proc:
     port = port or free_port()
     log = _log_file("daphne")
+    limit = int(env.get("SUPPORTREPLAY_MAX_FRAME_BYTES", settings.SUPPORTREPLAY_MAX_FRAME_BYTES))
     popen = subprocess.Popen(
         [
             str(BIN / "daphne"),
@@ -92,8 +107,7 @@ def spawn_daphne(port: int | None = None, **env: str) -> Proc:
             "127.0.0.1",
             "-p",
             str(port),
-            "--access-log",
-            os.devnull,
+            *daphne_args(limit),
             "supportreplay.asgi:application",
         ],
         cwd=ROOT,
