@@ -78,10 +78,13 @@ def prepare(pairs: int, port_a: int) -> list[dict]:
     return out
 
 
-def spawn_daphne(port: int, redis_url: str) -> subprocess.Popen:
+def spawn_daphne(port: int, redis_url: str, profile: str = "") -> subprocess.Popen:
+    daphne = [str(Path(sys.executable).parent / "daphne")]
+    if profile:
+        daphne = [sys.executable, "-m", "cProfile", "-o", profile, *daphne]
     proc = subprocess.Popen(
         [
-            str(Path(sys.executable).parent / "daphne"),
+            *daphne,
             "-b",
             "127.0.0.1",
             "-p",
@@ -97,6 +100,8 @@ def spawn_daphne(port: int, redis_url: str) -> subprocess.Popen:
 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"daphne on port {port} exited with {proc.returncode}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
             return proc
@@ -104,6 +109,20 @@ def spawn_daphne(port: int, redis_url: str) -> subprocess.Popen:
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("daphne did not start")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cpu_seconds(pid: int) -> float:
+    """user + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
 
 
 def _now() -> int:
@@ -225,8 +244,8 @@ async def watcher(url: str, sess: dict, stop_at: float, samples: list[tuple[floa
                             # (total, recorder -> stored in Redis by daphne A)
                             samples.append((received - event["timestamp"], frame["ts"] - event["timestamp"]))
                 unacked = frame["id"]
-            # Acks are cumulative: like the page, acknowledge at most every 200 ms.
-            if unacked and time.monotonic() - last_ack > 0.2:
+            # Acks are cumulative: like the page, acknowledge at most every 500 ms.
+            if unacked and time.monotonic() - last_ack > 0.5:
                 await ws.send(json.dumps({"t": "ack", "id": unacked}))
                 last_ack, unacked = time.monotonic(), None
 
@@ -265,10 +284,10 @@ def _run_side(
 
 
 def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
-    port_a, port_b = 8191, 8192
+    port_a, port_b = _free_port(), _free_port()
     sessions = prepare(pairs, port_a)
     a = spawn_daphne(port_a, redis_url)
-    b = spawn_daphne(port_b, redis_url)
+    b = spawn_daphne(port_b, redis_url, profile=os.environ.get("BENCH_PROFILE_WATCH", ""))
     try:
         warmup = 3 + pairs / 50
         start_at = time.time() + warmup
@@ -299,10 +318,16 @@ def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
         results = dict(queue.get(timeout=seconds + warmup + 60) for _ in procs)
         for p in procs:
             p.join(10)
+        cpu = {"ingest_cpu_s": _cpu_seconds(a.pid), "watch_cpu_s": _cpu_seconds(b.pid)}
     finally:
         for proc in (a, b):
             proc.terminate()
-            proc.wait(10)
+        for proc in (a, b):
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
     pairs_ms = results["watchers"]
     samples = sorted(total for total, _ in pairs_ms)
     upstream = sorted(up for _, up in pairs_ms)
@@ -319,6 +344,7 @@ def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
         "p50_ms": round(pct(0.50), 1),
         "p99_ms": round(pct(0.99), 1),
         "max_ms": round(samples[-1], 1) if samples else None,
+        **cpu,
         "ingest_p50_ms": round(pct(0.50, upstream), 1),
         "ingest_p99_ms": round(pct(0.99, upstream), 1),
         "mean_ms": round(statistics.fmean(samples), 1) if samples else None,
@@ -343,6 +369,7 @@ def main() -> None:
         print(
             f"{r['pairs']:>6} {r['events_sent']:>8} {r['events_received']:>9} "
             f"{r['p50_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}  {r['ingest_p50_ms']}/{r['ingest_p99_ms']}"
+            f"  {r['ingest_cpu_s']}/{r['watch_cpu_s']}  {os.getloadavg()[0]:.1f}"
         )
 
 

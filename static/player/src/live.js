@@ -23,7 +23,7 @@ const CLOSE_MESSAGES = {
   4404: "This session does not exist.",
 };
 const DRIFT_LIMIT_MS = 3000;
-const ACK_EVERY_MS = 150;
+const ACK_EVERY_MS = 500;
 
 export function startLive(config) {
   const ui = {
