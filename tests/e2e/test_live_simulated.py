@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from sessions.models import RecordingSession, SessionState
+from sessions.models import EndReason
+from sessions.services import end_session
 from tests.e2e.live_helpers import iframe_text, panel_rows, poll, sign_in
 from tests.helpers import live
 
@@ -49,12 +50,12 @@ def test_live_view_shows_dom_changes_panels_and_the_end(daphne_server, browser, 
     assert 0 <= int(latency) < 1000
     browser.save_screenshot("/tmp/sr-live-view.png")
 
-    RecordingSession.objects.filter(pk=session.pk).update(state=SessionState.ENDED, end_reason="stop")
-    poll(lambda: browser.find_element("css selector", "[data-ended]").is_displayed(), timeout=6)
+    assert end_session(session.pk, EndReason.STOP)
+    poll(lambda: browser.find_element("css selector", "[data-ended]").is_displayed(), timeout=4)
     assert "ended" in browser.find_element("css selector", "[data-conn]").text.lower()
 
 
-XSS_MARK = "window.top.__sr_xss = (window.top.__sr_xss || 0) + 1"
+XSS_MARK = "window.top.__sr_xss = (window.top.__sr_xss || 0) + 1; console.log('SR-XSS-' + 'RAN')"
 
 
 def test_recorded_scripts_handlers_and_javascript_links_never_run_in_the_agent_page(
@@ -106,6 +107,7 @@ def test_recorded_scripts_handlers_and_javascript_links_never_run_in_the_agent_p
     assert browser.execute_script("return window.__sr_xss === undefined")
     with pytest.raises(Exception, match="no such alert"):
         browser.switch_to.alert.text  # noqa: B018
+    assert not [e for e in browser.get_log("browser") if "SR-XSS-RAN" in e["message"]]
     sandbox = browser.execute_script(
         "return document.querySelector('[data-stage] iframe').getAttribute('sandbox')"
     )

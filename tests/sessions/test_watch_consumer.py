@@ -65,6 +65,18 @@ async def test_anonymous_watcher_is_closed_with_4401(agent_and_session):
     await comm.disconnect()
 
 
+async def test_watch_socket_from_a_foreign_origin_is_refused(agent_and_session):
+    _, session, cookie = agent_and_session
+    comm = WebsocketCommunicator(
+        APP,
+        f"/ws/watch/{session.pk}/",
+        headers=[(b"origin", b"https://evil.example"), (b"cookie", f"sessionid={cookie}".encode())],
+    )
+    connected, _ = await comm.connect()
+    assert not connected
+    assert not await AuditEvent.objects.filter(action="session.watch").aexists()
+
+
 async def test_agent_without_watch_permission_is_closed_with_4403(agent_and_session):
     _, session, _ = agent_and_session
     outsider = await sync_to_async(live.make_agent)("outsider", permitted=False)
