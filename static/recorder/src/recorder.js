@@ -20,6 +20,7 @@ import { ingestUrl, Transport } from "./transport.js";
 import { watchLongTasks, watchVitals } from "./vitals.js";
 
 const PERSIST_EVERY_MS = 1000;
+const PERSIST_PERIODIC_MAX_BYTES = 512 * 1024;
 
 function start(win, cfg) {
   const doc = win.document;
@@ -45,7 +46,11 @@ function start(win, cfg) {
   };
   const schedulePersist = () => {
     if (unloading) persist();
-    else if (persistTimer === null) persistTimer = win.setTimeout(persist, PERSIST_EVERY_MS);
+    // Periodic copies only while the outbox is small: a long outage must not cost the page a multi-MB
+    // base64 write every second. Page hide and unload always persist (that is what navigations need).
+    else if (persistTimer === null && outbox.bytes < PERSIST_PERIODIC_MAX_BYTES) {
+      persistTimer = win.setTimeout(persist, PERSIST_EVERY_MS);
+    }
   };
 
   let transport = null;
