@@ -32,12 +32,13 @@ def test_replay_of_a_real_recording_lists_the_failures_and_seeks_to_the_error(
         wait_for(lambda: "Sharing this tab" in banner_text(customer), message="banner on checkout")
         click(customer, "pay")
         wait_for(lambda: customer.find_element(By.ID, "pay-status").is_displayed(), message="payment failed")
+
+        def stored() -> bytes:
+            return b"".join(f[b"ev"] for _, f in redis_db.xrange(f"sr:{{{recording.id}}}:events"))
+
         wait_for(
-            lambda: (
-                b"/demo/api/pay"
-                in b"".join(f[b"ev"] for _, f in redis_db.xrange(f"sr:{{{recording.id}}}:events"))
-            ),
-            message="the failed payment is stored",
+            lambda: all(part in stored() for part in (b"/demo/api/pay", b"Payment failed", b"discount")),
+            message="the failed payment, its console error and the thrown error are stored",
         )
     finally:
         customer.quit()
