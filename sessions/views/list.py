@@ -220,7 +220,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "agents": agents,
-        "link": MagicLink.objects.filter(pk=filters.link).first() if filters.link else None,
+        "links": MagicLink.objects.filter(sessions__isnull=False).distinct().order_by("-created_at")[:50],
         "live_count": RecordingSession.objects.filter(state=SessionState.LIVE).count(),
         "states": SessionState.choices,
         "now": timezone.now(),
