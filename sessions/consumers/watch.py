@@ -168,6 +168,8 @@ class WatchConsumer(AsyncWebsocketConsumer):
                 # jump to the newest full snapshot instead of replaying the backlog.
                 if self.pending.count == 0:
                     self.resyncs += 1
+                    # A fresh snapshot keeps the next resync short; this one uses the newest stored.
+                    await self._request_snapshot()
                     last_id = await self._catch_up("resync")
                     stalled = False
                 else:

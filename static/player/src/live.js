@@ -262,7 +262,8 @@ export function startLive(config) {
   setInterval(() => {
     const value = state.probe.current;
     if (value === null) return;
-    ui.latency.textContent = `${Math.round(value)} ms behind`;
+    const idle = Date.now() - state.lastBatchAt > 5000;
+    ui.latency.textContent = idle ? `idle · was ${Math.round(value)} ms behind` : `${Math.round(value)} ms behind`;
     ui.latency.classList.toggle("slow", value > 1000);
     ui.latency.dataset.ms = String(Math.round(value));
   }, 500);
