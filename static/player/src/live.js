@@ -68,9 +68,10 @@ export function startLive(config) {
     ui.connLabel.textContent = label;
   }
 
-  function overlay(text) {
+  function overlay(text, busy = true) {
     if (text) {
       ui.overlayText.textContent = text;
+      ui.overlay.classList.toggle("idle", !busy);
       ui.overlay.classList.remove("hidden");
     } else {
       ui.overlay.classList.add("hidden");
@@ -201,7 +202,8 @@ export function startLive(config) {
       expired: "The recording credential expired.",
     };
     ui.endedReason.textContent = reasons[frame.reason] || "";
-    if (!state.replayer) overlay("This session has ended.");
+    ui.latency.classList.add("hidden");
+    if (!state.replayer) overlay("This session has ended.", false);
   }
 
   function onFrame(frame, receivedAt) {
@@ -249,7 +251,7 @@ export function startLive(config) {
       if (state.ended) return;
       if (CLOSE_MESSAGES[event.code]) {
         setConn("error", "Not watching");
-        overlay(CLOSE_MESSAGES[event.code]);
+        overlay(CLOSE_MESSAGES[event.code], false);
         return;
       }
       state.retries += 1;

@@ -32,8 +32,9 @@ export async function startReplay(config) {
     pageUrl: $("[data-page-url]"),
     viewport: $("[data-viewport]"),
   };
-  const overlay = (text) => {
+  const overlay = (text, busy = true) => {
     ui.overlay.classList.toggle("hidden", !text);
+    ui.overlay.classList.toggle("idle", !busy);
     if (text) ui.overlayText.textContent = text;
   };
 
@@ -41,9 +42,9 @@ export async function startReplay(config) {
   try {
     manifest = await fetchJson(config.manifest);
   } catch (error) {
-    if (config.state === "live") overlay("This session is still live: watch it live; its replay is ready when it ends.");
-    else if (error.message === "404") overlay("This recording is not available (it may have been purged).");
-    else overlay("Could not load the recording. Reload to try again.");
+    if (config.state === "live") overlay("This session is still live: watch it live; its replay is ready when it ends.", false);
+    else if (error.message === "404") overlay("This recording is not available (it may have been purged).", false);
+    else overlay("Could not load the recording. Reload to try again.", false);
     return;
   }
   const chunks = manifest.chunks || [];
@@ -247,7 +248,7 @@ export async function startReplay(config) {
   }
 
   if (!chunks.length) {
-    overlay("This recording has no events.");
+    overlay("This recording has no events.", false);
     return;
   }
   bindControls();
