@@ -1,12 +1,12 @@
 """Small helpers to make agents and links the way the product does (through the services)."""
 
-import importlib
 import re
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 
 from magiclinks import services
+from sessions.agent_group import GROUP_NAME
 
 SITE = "http://127.0.0.1:8000"
 TARGET = f"{SITE}/demo/"
@@ -14,15 +14,8 @@ NOTICE_RE = re.compile(r'<section class="notice".*?</section>', re.S)
 
 
 def support_agent_group() -> Group:
-    """The group the data migration creates; rebuilt the same way after a transactional test flushed it."""
-    migration = importlib.import_module("sessions.migrations.0002_support_agent_group")
-    group, _ = Group.objects.get_or_create(name=migration.GROUP)
-    if not group.permissions.exists():
-        for app_label, codename in migration.PERMISSIONS:
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-    return group
+    """The group the data migration creates (and post_migrate recreates after a transactional flush)."""
+    return Group.objects.get(name=GROUP_NAME)
 
 
 def make_agent(username: str = "agent", **extra):
