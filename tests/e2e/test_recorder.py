@@ -210,6 +210,11 @@ def test_typed_password_card_and_email_appear_nowhere_in_redis(recording):
     assert b"[email]" in raw
 
 
+def test_banner_is_not_part_of_the_recording(recording):
+    assert b"Sharing this tab" not in recording.raw_redis
+    assert b"Stop sharing" not in recording.raw_redis
+
+
 def test_credential_never_appears_in_a_recorded_url_or_the_address_bar(recording):
     assert recording.credential.encode() not in recording.raw_redis
     signature = recording.credential.rsplit(":", 1)[-1].encode()

@@ -72,7 +72,12 @@ def test_killing_the_support_server_mid_session_loses_no_batch_even_across_navig
             lambda: "Sharing this tab" in banner_text(browser), message="recording again on the next page"
         )
 
-        batches = wait_for(lambda: _caught_up(browser, live.id), timeout=20, message="every batch stored")
+        def complete():
+            batches = _caught_up(browser, live.id) or []
+            fulls = sum(1 for b in batches for e in b.events if e["type"] == EventType.FULL_SNAPSHOT)
+            return batches if fulls == 2 and len(_added_to_cart_logs(batches)) == 4 else None
+
+        batches = wait_for(complete, timeout=20, message="every batch stored, the third page's snapshot too")
         assert {b.tab for b in batches} == {batches[0].tab}
         assert [b.seq for b in batches] == list(range(len(batches))), "contiguous, each seq once"
         assert len(_added_to_cart_logs(batches)) == 4, "the clicks made while the server was down"

@@ -7,6 +7,7 @@ const DEFAULT_MAX_FRAME = 1024 * 1024;
 // A server that accepted the socket but never answers hello (stuck, or failing to close) is given up on
 // after this long, and the client reconnects with backoff.
 export const READY_TIMEOUT_MS = 10000;
+const LINGER_MS = 5000;
 
 /** ws[s]://<host of the loader script>/ws/ingest/ */
 export function ingestUrl(scriptSrc) {
@@ -91,7 +92,7 @@ export class Transport {
       this.sentThrough = acked;
       if (this.onReady) this.onReady(options, acked);
       this.pump();
-      if (this.lastWord) this.close(this.lastWord);
+      if (this.lastWord) this.close(this.lastWord, { deliver: true });
     } else if (msg.t === "ack" && Number.isInteger(msg.seq)) {
       this.outbox.ack(msg.seq);
     } else if (msg.t === "stop" || msg.t === "snapshot") {
@@ -171,10 +172,16 @@ export class Transport {
     const ws = this.ws;
     if (!ws) return;
     if (lastMessage && ws.readyState === 1) this.raw(lastMessage);
-    try {
-      ws.close(1000);
-    } catch (e) {
-      // Already closing.
-    }
+    const shut = () => {
+      try {
+        ws.close(1000);
+      } catch (e) {
+        // Already closing.
+      }
+    };
+    // A message that must be delivered (bye stop) is answered by the server closing the socket once
+    // it acted on it; closing first could make the server drop the frame with the acks it still owes.
+    if (deliver && lastMessage) this.timers.set(shut, LINGER_MS);
+    else shut();
   }
 }

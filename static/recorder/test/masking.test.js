@@ -28,6 +28,9 @@ test("card numbers are masked however they are grouped, other numbers stay", () 
   assert.equal(maskSensitive("x4111111111111111y"), "x[card]y");
   assert.equal(maskSensitive("order 4111 1111 1111 1112"), "order 4111 1111 1111 1112");
   assert.equal(maskSensitive("ts 1700000000000 id 12345"), "ts 1700000000000 id 12345");
+  assert.equal(luhnValid("1795387126745"), true, "a Luhn-valid timestamp...");
+  assert.equal(maskSensitive("t=1795387126745"), "t=1795387126745", "...is not a card number");
+  assert.equal(maskSensitive("amex 3782 822463 10005"), "amex [card]");
 });
 
 test("email addresses are masked in text", () => {

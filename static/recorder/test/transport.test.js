@@ -200,4 +200,8 @@ test("a stop pressed while reconnecting is delivered once the server is back", (
   sockets[1].answer({ t: "ready", acked: -1, options: {} });
   assert.deepEqual(sockets[1].sent.at(-1), { t: "bye", reason: "stop" });
   assert.equal(t.closed, true);
+  assert.equal(sockets[1].readyState, 1, "the server closes after acting on the bye");
+  const linger = timers.live().find((timer) => timer.ms === 5000);
+  linger.fn();
+  assert.equal(sockets[1].readyState, 3, "unless it does not within a few seconds");
 });
