@@ -56,6 +56,7 @@ class Stats:
     resent: int = 0  # batches sent again after a reconnect
     closes: dict[int, int] = field(default_factory=dict)
     ack_latency: list[float] = field(default_factory=list)  # seconds from the last send to the ack
+    ack_at: list[float] = field(default_factory=list)  # time.monotonic() of each ack above
 
 
 class SimRecorder:
@@ -215,6 +216,7 @@ class SimRecorder:
             seq = frame["seq"]
             if self.keep_latencies and seq in self.sent_at and seq not in self.acked:
                 self.stats.ack_latency.append(now - self.sent_at[seq])
+                self.stats.ack_at.append(now)
             self._acked(seq, now)
 
     def _acked(self, seq: int, now: float) -> None:

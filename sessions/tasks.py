@@ -9,6 +9,8 @@ import logging
 
 from celery import shared_task
 
+from supportreplay import metrics
+
 from . import services
 from .archive import service as archive
 
@@ -17,7 +19,7 @@ log = logging.getLogger(__name__)
 
 @shared_task(name=services.ARCHIVE_TASK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def archive_session(session_id: str) -> str:
-    return archive.archive_session(session_id).status
+    return metrics.observe_archive(archive.archive_session, session_id).status
 
 
 def _call_lifecycle(name: str) -> int:

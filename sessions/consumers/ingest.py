@@ -20,6 +20,8 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from redis.exceptions import RedisError
 
+from supportreplay import metrics
+
 from .. import credentials, keys, services
 from ..models import EndReason
 from ..protocol import (
@@ -179,6 +181,7 @@ class IngestConsumer(AsyncWebsocketConsumer):
         await self._send(ReadyFrame(t="ready", acked=acked, options=session.options))
 
     async def _events(self, frame: EventsFrame) -> None:
+        started = time.perf_counter()
         events = redact_events(frame["events"])
         stats = batch_stats(events)
         result = await self.store.append(
@@ -190,6 +193,7 @@ class IngestConsumer(AsyncWebsocketConsumer):
             log.info("session %s tab %s: seq gap before %s", self.session_id, self.tab, frame["seq"])
         # Ack only now: the batch (or its earlier copy, for a duplicate) is in Redis.
         await self._send(AckFrame(t="ack", seq=frame["seq"]))
+        metrics.observe_ack(time.perf_counter() - started, stats.events)
 
     async def _bye(self, frame: ByeFrame) -> None:
         self.closing = True
