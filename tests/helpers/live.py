@@ -30,7 +30,9 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
-def make_agent(username: str = "agent", *, permitted: bool = True, staff: bool = True) -> User:
+def make_agent(username: str = "", *, permitted: bool = True, staff: bool = True) -> User:
+    # Unique by default: a test that crashed in another suite may have left an "agent" behind.
+    username = username or f"agent-{secrets.token_hex(3)}"
     user = User.objects.create_user(username, password="pw-" + secrets.token_hex(4), is_staff=staff)
     if permitted:
         user.groups.add(agent_group())
