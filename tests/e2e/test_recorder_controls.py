@@ -85,6 +85,30 @@ def test_a_watcher_joining_gets_a_fresh_full_snapshot(daphne_server, browser, co
     wait_for(lambda: fulls() == 2, timeout=5, message="second full snapshot after the request")
 
 
+def test_a_tab_opened_by_window_open_records_under_its_own_tab_id(daphne_server, browser, consented_session):
+    live = consented_session(f"{daphne_server.url}/demo/")
+    _start_sharing(browser, daphne_server, live)
+    first_tab = browser.execute_script("return JSON.parse(sessionStorage.getItem('sr.state')).tab")
+
+    # window.open keeps the opener, so Chrome copies this tab's sessionStorage (tab id included).
+    browser.execute_script("window.open('/demo/checkout', '_blank')")
+    browser.switch_to.window(browser.window_handles[-1])
+    wait_for(lambda: SHARING in banner_text(browser), message="the new tab records too")
+    second_tab = wait_for(
+        lambda: (
+            browser.execute_script("return JSON.parse(sessionStorage.getItem('sr.state')).tab") != first_tab
+            and browser.execute_script("return JSON.parse(sessionStorage.getItem('sr.state')).tab")
+        )
+    )
+    batches = wait_for(
+        lambda: [b for b in stream_batches(live.id) if b.tab == second_tab], message="2nd tab stored"
+    )
+    assert batches[0].seq == 0
+    for tab in (first_tab, second_tab):
+        seqs = [b.seq for b in stream_batches(live.id) if b.tab == tab]
+        assert seqs == list(range(len(seqs)))
+
+
 def test_page_without_credential_makes_no_request_and_adds_no_listener(daphne_server, browser, redis_db):
     browser.get(f"{daphne_server.url}/demo/")
     wait_for(lambda: browser.execute_script("return document.readyState") == "complete")

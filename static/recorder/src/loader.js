@@ -25,6 +25,11 @@
     } catch (e) {}
   }
   if (!cred || !me || w.__sr) return;
+  // A same-origin frame of a recorded page is already recorded by the page's rrweb: a second recorder
+  // would share the tab's state. (A cross-origin parent throws here: then this frame is the app.)
+  try {
+    if (w !== w.top && w.parent.__sr) return;
+  } catch (e) {}
   // Buffer console calls made before the recorder bundle runs; it replays them and restores these.
   var q = [];
   var con = {};

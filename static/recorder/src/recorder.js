@@ -15,17 +15,16 @@ import {
 } from "./capture.js";
 import { collectEnvironment } from "./environment.js";
 import { watchRoutes } from "./routes.js";
-import { clearTabState, KEYS, openTabState, safeStorage } from "./state.js";
+import { clearTabState, forkTabState, KEYS, openTabState, safeStorage } from "./state.js";
+import { claimTab } from "./tabclaim.js";
 import { ingestUrl, Transport } from "./transport.js";
 import { watchLongTasks, watchVitals } from "./vitals.js";
 
 const PERSIST_EVERY_MS = 1000;
 const PERSIST_PERIODIC_MAX_BYTES = 512 * 1024;
 
-function start(win, cfg) {
+function start(win, cfg, store, tabState, releaseTab) {
   const doc = win.document;
-  const store = safeStorage(win);
-  const tabState = openTabState(store, cfg.cred, win.crypto);
   const { outbox } = tabState;
   const supportOrigin = new URL(cfg.src).origin;
   const stats = { bytes: 0, frames: 0, batches: 0, startedAt: Date.now() };
@@ -147,6 +146,7 @@ function start(win, cfg) {
     transport.pump();
     transport.close(byeReason ? { t: "bye", reason: byeReason } : null, { deliver: byeReason === "stop" });
     clearTabState(store);
+    releaseTab();
     banner.ended(message);
   };
 
@@ -212,10 +212,20 @@ function start(win, cfg) {
   const cfg = win.__sr;
   if (!cfg || cfg.started || !cfg.cred || !cfg.src) return;
   cfg.started = true;
-  try {
-    start(win, cfg);
-  } catch (e) {
+  const fail = (e) => {
     // The customer's page must never break because of us.
     if (cfg.con && cfg.con.warn) cfg.con.warn.call(win.console, "SupportReplay recorder failed to start", e);
+  };
+  try {
+    const store = safeStorage(win);
+    const tabState = openTabState(store, cfg.cred, win.crypto);
+    claimTab(win, tabState.tab, () => tabState.tab)
+      .then(({ conflict, close }) => {
+        if (conflict) Object.assign(tabState, forkTabState(store, cfg.cred, win.crypto));
+        start(win, cfg, store, tabState, close);
+      })
+      .catch(fail);
+  } catch (e) {
+    fail(e);
   }
 })(window);

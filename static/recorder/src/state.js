@@ -86,3 +86,11 @@ export function openTabState(store, cred, cryptoObj) {
 export function clearTabState(store) {
   for (const key of Object.values(KEYS)) store.remove(key);
 }
+
+/** This tab's state was copied from another live tab: same credential, new tab id, no inherited batches. */
+export function forkTabState(store, cred, cryptoObj) {
+  for (const key of [KEYS.seq, KEYS.outbox]) store.remove(key);
+  const state = { for: fingerprint(cred), tab: randomId(cryptoObj), page: 0 };
+  store.set(KEYS.state, JSON.stringify(state));
+  return { tab: state.tab, page: state.page, outbox: Outbox.restore(null) };
+}
