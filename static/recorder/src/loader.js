@@ -4,24 +4,19 @@
 (function (w, d) {
   var key = "sr.cred";
   var me = d.currentScript;
-  var store;
   var cred;
-  try {
-    store = w.sessionStorage;
-  } catch (e) {
-    return;
-  }
   var m = /([#&])sr=([^&]*)/.exec(location.hash);
   if (m) {
+    // First of all, even if storage or decoding fails below: the credential leaves the address bar.
     var rest = location.hash.replace(m[0], m[1] === "#" ? "#" : "").replace("#&", "#");
     history.replaceState(history.state, "", location.pathname + location.search + (rest === "#" ? "" : rest));
-    cred = decodeURIComponent(m[2]);
     try {
-      store.setItem(key, cred);
+      cred = decodeURIComponent(m[2]);
+      w.sessionStorage.setItem(key, cred);
     } catch (e) {}
   } else {
     try {
-      cred = store.getItem(key);
+      cred = w.sessionStorage.getItem(key);
     } catch (e) {}
   }
   if (!cred || !me || w.__sr) return;

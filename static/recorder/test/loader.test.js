@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import vm from "node:vm";
+
+const SOURCE = readFileSync(new URL("../src/loader.js", import.meta.url), "utf8");
+
+// Just enough of a browser for the loader: what it touches is recorded so a test can say it was not.
+function page(hash, stored = null) {
+  const appended = [];
+  const storage = new Map(stored ? [["sr.cred", stored]] : []);
+  const log = () => "native";
+  const calls = [];
+  const win = {
+    sessionStorage: {
+      getItem: (k) => (storage.has(k) ? storage.get(k) : null),
+      setItem: (k, v) => storage.set(k, v),
+    },
+    addEventListener: () => calls.push("addEventListener"),
+  };
+  win.top = win;
+  const context = {
+    window: win,
+    document: {
+      currentScript: { src: "https://support.test/static/recorder/loader.js" },
+      createElement: () => ({}),
+      head: { appendChild: (el) => appended.push(el) },
+    },
+    location: { hash, pathname: "/shop", search: "?a=1" },
+    history: { state: { s: 1 }, replaceState: (state, _, url) => calls.push(["replaceState", state, url]) },
+    console: { log, info: log, warn: log, error: log, debug: log },
+  };
+  vm.runInNewContext(SOURCE, context);
+  return { win, appended, storage, calls, console: context.console, log };
+}
+
+test("a credential in the fragment leaves the URL, goes to sessionStorage and loads the recorder", () => {
+  const p = page("#tab=2&sr=abc%3Adef");
+  assert.deepEqual(p.calls, [["replaceState", { s: 1 }, "/shop?a=1#tab=2"]]);
+  assert.equal(p.storage.get("sr.cred"), "abc:def");
+  assert.equal(p.appended[0].src, "https://support.test/static/recorder/recorder.js");
+  assert.equal(p.win.__sr.cred, "abc:def");
+  p.console.info("early", 1);
+  // Arrays made inside the vm have another realm's prototype: compare their JSON.
+  assert.equal(JSON.stringify(p.win.__sr.q.map(([level, , args]) => [level, args])), '[["info",["early",1]]]');
+});
+
+test("a fragment that is only the credential disappears entirely", () => {
+  const p = page("#sr=abc");
+  assert.deepEqual(p.calls, [["replaceState", { s: 1 }, "/shop?a=1"]]);
+});
+
+test("a later page of a consented tab records from sessionStorage alone", () => {
+  const p = page("", "stored-cred");
+  assert.equal(p.calls.length, 0);
+  assert.equal(p.win.__sr.cred, "stored-cred");
+  assert.equal(p.appended.length, 1);
+});
+
+test("without a credential the loader does nothing at all", () => {
+  const p = page("#section-2");
+  assert.deepEqual(p.calls, []);
+  assert.equal(p.appended.length, 0);
+  assert.equal(p.win.__sr, undefined);
+  assert.equal(p.console.log, p.log, "console untouched");
+});
