@@ -57,7 +57,8 @@ export function collectEnvironment(win, extra = {}) {
     timezoneOffset: new Date().getTimezoneOffset(),
     languages: Array.from(nav.languages || [nav.language].filter(Boolean)),
     url: maskUrl(win.location.href),
-    referrer: win.document && win.document.referrer ? maskUrl(win.document.referrer) : "",
+    // Another site's URL may carry that site's ids and tokens: its origin and path are enough.
+    referrer: win.document && win.document.referrer ? maskUrl(win.document.referrer.split(/[?#]/)[0]) : "",
     title: win.document ? win.document.title : "",
     cookiesEnabled: !!nav.cookieEnabled,
     online: nav.onLine !== false,

@@ -63,8 +63,26 @@ export function stripCredential(url) {
   return out;
 }
 
+// Query parameters whose name says they carry a secret (access_token, api_key, session, sig, ...).
+const SECRET_PARAM = /(^|[_.-])(token|secret|password|passwd|pwd|auth|session|sessionid|sid|key|apikey|code|signature|sig|jwt|otp)([_.-]|$)/i;
+export const PARAM_MASK = "[redacted]";
+
+function redactQuery(url) {
+  return url.replace(/([?&])([^=&#]+)=([^&#]*)/g, (m, sep, name, value) => {
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name);
+    } catch (e) {
+      decoded = name;
+    }
+    return SECRET_PARAM.test(decoded) && value ? `${sep}${name}=${PARAM_MASK}` : m;
+  });
+}
+
+/** A URL fit for a recording: no credential, no secret-looking query values, no card or email. */
 export function maskUrl(url) {
-  return maskSensitive(stripCredential(url));
+  if (typeof url !== "string") return url;
+  return maskSensitive(redactQuery(stripCredential(url)));
 }
 
 /** Mask strings anywhere inside a JSON-like value (console payloads, error details). */

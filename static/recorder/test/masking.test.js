@@ -65,6 +65,14 @@ test("the recording credential is removed from fragment and query", () => {
   assert.equal(maskUrl("https://a.test/u?email=jane@example.com#sr=x"), "https://a.test/u?email=[email]");
 });
 
+test("query values that look like secrets are redacted in URLs", () => {
+  assert.equal(
+    maskUrl("https://a.test/cb?access_token=abc&page=2&api_key=k&monkey=1&sig=x#frag"),
+    "https://a.test/cb?access_token=[redacted]&page=2&api_key=[redacted]&monkey=1&sig=[redacted]#frag",
+  );
+  assert.equal(maskUrl("https://a.test/?session=&q=shoes"), "https://a.test/?session=&q=shoes");
+});
+
 test("maskDeep walks nested payloads and stack traces", () => {
   const out = maskDeep({
     payload: ['"4111111111111111"', { to: "jane@example.com" }],
