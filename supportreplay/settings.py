@@ -129,7 +129,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = 3600
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Beat (recordings): end idle / over-long sessions, re-queue lost archives, purge past retention.
 CELERY_BEAT_SCHEDULE = {
     "end-idle-sessions": {"task": "recordings.end_idle_sessions", "schedule": 60.0},
