@@ -178,6 +178,11 @@ def main() -> None:
     print(f"TBT with recorder:    {tbt_on:.0f} ms  (runs: {[round(r['tbt']) for r in recorded]})")
     if tbt_off:
         print(f"TBT increase: {100 * (tbt_on - tbt_off) / tbt_off:+.1f} %")
+    task_off = statistics.median(ms for r in baseline for ms in r["taskMs"])
+    task_on = statistics.median(ms for r in recorded for ms in r["taskMs"])
+    print(
+        f"burst task (median): {task_off:.1f} ms without, {task_on:.1f} ms with, {task_on - task_off:+.1f} ms"
+    )
     sent = median(recorded, "sent_bytes") / minutes / 1024
     print(f"sent: {sent:.0f} KiB/min in {median(recorded, 'batches') / minutes:.0f} batches/min")
     print(f"stored in Redis: {median(recorded, 'stored_bytes') / minutes / 1024:.0f} KiB/min")

@@ -58,7 +58,19 @@
     bench.bursts += 1;
   }
 
-  const timer = setInterval(burst, cfg.interval);
+  // Whole-task time of each burst, including the MutationObserver callbacks that run at the end of the
+  // task (where rrweb serializes the mutations): measured up to the next task, posted at the burst's end.
+  bench.taskMs = [];
+  const channel = new MessageChannel();
+  let burstStart = 0;
+  channel.port1.onmessage = () => bench.taskMs.push(performance.now() - burstStart);
+  function measuredBurst() {
+    burstStart = performance.now();
+    burst();
+    channel.port2.postMessage(0);
+  }
+
+  const timer = setInterval(measuredBurst, cfg.interval);
   setTimeout(() => {
     clearInterval(timer);
     bench.elapsedMs = performance.now() - bench.startedAt;

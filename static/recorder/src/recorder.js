@@ -143,6 +143,7 @@ function start(win, cfg, store, tabState, releaseTab) {
     recording = false;
     if (stopRecording) stopRecording();
     for (const cleanup of cleanups) cleanup();
+    restoreConsole(); // ended before recording started: the loader's buffering wrappers go too
     transport.pump();
     transport.close(byeReason ? { t: "bye", reason: byeReason } : null, { deliver: byeReason === "stop" });
     clearTabState(store);
@@ -163,6 +164,7 @@ function start(win, cfg, store, tabState, releaseTab) {
       if (recording) win.setTimeout(snapshotNow, 0);
     },
     onReady: (options) => {
+      if (finished) return; // reconnected only to deliver the bye: nothing more to set up or store
       store.set(KEYS.options, JSON.stringify(options));
       banner.setCompany(options.company);
       startRecording(options);
