@@ -188,7 +188,7 @@ def test_console_and_network_plugin_events_are_recorded(recording):
     assert not any("/static/recorder/" in r["url"] or "/ws/ingest/" in r["url"] for r in requests)
 
 
-def test_environment_event_describes_the_browser_without_the_credential(recording):
+def test_environment_and_web_vitals_are_recorded_without_the_credential(recording):
     envs = recording.custom("sr.env")
     assert len(envs) == 3, "one per page load"
     env = envs[0]
@@ -199,6 +199,8 @@ def test_environment_event_describes_the_browser_without_the_credential(recordin
     assert env["languages"]
     assert env["url"].endswith("/demo/")
     assert "sr=" not in env["url"]
+    vitals = {v["name"] for v in recording.custom("sr.vitals")}
+    assert vitals & {"TTFB", "FCP"}, f"early web vitals are reported: {vitals}"
 
 
 def test_typed_password_card_and_email_appear_nowhere_in_redis(recording):
