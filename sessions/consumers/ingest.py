@@ -224,8 +224,8 @@ class IngestConsumer(AsyncWebsocketConsumer):
         except Exception:
             # The client went away while we worked (daphne raises on a send to a closed socket). What it
             # sent is stored; an unsent ack only makes it resend, which is acked again and stored once.
+            # Frames already received (a `bye stop` right behind the batch, say) are still acted on.
             log.debug("ingest socket of session %s closed before the answer", self.session_id)
-            self.closing = True
 
     async def _close(self, code: CloseCode) -> None:
         self.closing = True

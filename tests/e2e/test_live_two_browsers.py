@@ -59,9 +59,8 @@ def test_agent_on_another_daphne_sees_the_customer_within_a_second(customer, bro
         click(customer, "checkout-link")
         wait_for(lambda: "Sharing this tab" in banner_text(customer), message="banner on checkout")
         poll(lambda: iframe_text(browser, "h1") == "Checkout", timeout=5)
-        # The recorder samples inputs with rrweb's `input: "last"`, which records the value on `change`
-        # (when the field loses focus): Tab to the next field, as customers do.
-        customer.find_element(By.ID, "name").send_keys("Jane Doe" + Keys.TAB)
+        # Keystrokes reach the agent as they are typed (rrweb samples every input event), still masked.
+        customer.find_element(By.ID, "name").send_keys("Jane Doe")
         typed = time.monotonic()
         poll(lambda: iframe_value(browser, "#name") == "********", timeout=3)
         assert time.monotonic() - typed < 1.0

@@ -26,7 +26,7 @@ export function recordOptions(options) {
     inlineImages: false,
     recordCanvas: false,
     collectFonts: false,
-    sampling: { mousemove: 50, scroll: 150, input: "last" },
+    sampling: { mousemove: 50, scroll: 150, input: "all" },
   };
 }
 
