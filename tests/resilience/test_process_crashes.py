@@ -31,9 +31,9 @@ def stored(client: redis.Redis, session_id) -> list[tuple[str, int]]:
     ]
 
 
-def recorder(port: int, live, url_port: int | None = None) -> SimRecorder:
+def recorder(port: int, live) -> SimRecorder:
     return SimRecorder(
-        f"ws://127.0.0.1:{url_port or port}/ws/ingest/",
+        f"ws://127.0.0.1:{port}/ws/ingest/",
         live.credential,
         origin=f"http://127.0.0.1:{port}",
         backoff=(0.05, 0.4),
