@@ -32,9 +32,14 @@ def origin_of(url: str) -> str | None:
     return f"{scheme}://{host}:{port}"
 
 
+def configured_origins() -> set[str]:
+    """The operator's SUPPORTREPLAY_ALLOWED_ORIGINS, normalised."""
+    return {o for o in map(origin_of, settings.SUPPORTREPLAY_ALLOWED_ORIGINS) if o}
+
+
 def allowed_origins(site_origin: str | None = None) -> set[str]:
     """The configured origins plus the site's own (public URL, or the origin the request came to)."""
-    allowed = {o for o in map(origin_of, settings.SUPPORTREPLAY_ALLOWED_ORIGINS) if o}
+    allowed = configured_origins()
     for candidate in (settings.SUPPORTREPLAY_PUBLIC_URL, site_origin):
         if candidate and (origin := origin_of(candidate)):
             allowed.add(origin)

@@ -11,7 +11,6 @@ the origin checks) and what the recorder is told (`session_options`); Celery bea
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from asgiref.sync import async_to_sync
@@ -21,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
+from magiclinks.targets import configured_origins, origin_of
 from supportreplay.redis_client import get_redis
 
 from . import keys, store
@@ -131,32 +131,6 @@ def ingest_session(session_id: UUID) -> IngestSession | None:
         target_origin=origin_of(session.link.target_url) or "",
         options=session_options(session),
     )
-
-
-_DEFAULT_PORTS = {"http": 80, "https": 443}
-
-
-def origin_of(url: str) -> str | None:
-    """`scheme://host[:port]`, lower-cased, default port dropped; None without a usable http(s) origin.
-
-    Same rule as magiclinks.targets.origin_of (kept here so ingest depends on no other app's internals).
-    """
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
-        return None
-    host = parts.hostname.lower()
-    if ":" in host:
-        host = f"[{host}]"
-    return f"{scheme}://{host}" if port in (None, _DEFAULT_PORTS[scheme]) else f"{scheme}://{host}:{port}"
-
-
-def configured_origins() -> set[str]:
-    return {o for o in map(origin_of, settings.SUPPORTREPLAY_ALLOWED_ORIGINS) if o}
 
 
 def site_origins(host_header: str, scheme: str) -> set[str]:
