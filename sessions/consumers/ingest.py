@@ -14,9 +14,7 @@ import logging
 import time
 from uuid import UUID
 
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from redis.exceptions import RedisError
 
@@ -42,6 +40,7 @@ from ..protocol import (
 from ..ratelimit import ConnectionLimiter
 from ..redaction import redact_events
 from ..store import async_store, encode_events
+from .base import NoDbCleanupWebsocketConsumer
 
 log = logging.getLogger(__name__)
 
@@ -66,20 +65,11 @@ def limits_from_settings() -> Limits:
     )
 
 
-class IngestConsumer(AsyncWebsocketConsumer):
+class IngestConsumer(NoDbCleanupWebsocketConsumer):
     session_id: UUID | None = None
     tab = ""
     counted = False  # this socket is counted in meta `connected`
     closing = False
-
-    async def dispatch(self, message: dict) -> None:
-        # Channels' dispatch closes stale DB connections in a worker thread before *every* message.
-        # Frames here never touch the database (hello's lookups go through database_sync_to_async,
-        # which does that clean-up itself), so skip a thread hop per frame.
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
 
     async def connect(self) -> None:
         self.origin = _header(self.scope, b"origin")

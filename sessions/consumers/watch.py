@@ -30,9 +30,7 @@ import time
 from uuid import UUID
 
 import msgpack
-from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncWebsocketConsumer
 from channels.layers import get_channel_layer
 from django.conf import settings
 
@@ -41,6 +39,7 @@ from supportreplay.redis_client import new_async_redis
 
 from .. import keys, stream_tail
 from ..models import RecordingSession, SessionState
+from .base import NoDbCleanupWebsocketConsumer
 
 log = logging.getLogger(__name__)
 
@@ -79,16 +78,7 @@ def _audit_watch(user, session_id: UUID, ip: str | None) -> None:
     record(user, "session.watch", RecordingSession.objects.get(pk=session_id), ip=ip)
 
 
-class WatchConsumer(AsyncWebsocketConsumer):
-    async def dispatch(self, message: dict) -> None:
-        # Channels' dispatch closes stale DB connections in a worker thread before *every* message. Acks
-        # never touch the database (lookups go through database_sync_to_async, which cleans up itself),
-        # so skip a thread hop per frame: it was the watcher's main cost under load.
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
-
+class WatchConsumer(NoDbCleanupWebsocketConsumer):
     async def connect(self) -> None:
         self.task: asyncio.Task | None = None
         self.redis = None
