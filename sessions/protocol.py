@@ -226,27 +226,19 @@ def _check_tree(root: dict, max_depth: int) -> None:
         if depth > max_depth:
             raise _malformed("event nested too deeply")
         if type(node) is dict:
-            for key, value in node.items():
+            for key in node:
                 if type(key) is not str:
                     raise _malformed("map keys must be strings")
-                kind = type(value)
-                if kind is dict or kind is list:
-                    push((value, depth + 1))
-                elif kind is float:
-                    if not math.isfinite(value):
-                        raise _malformed("non-finite number")
-                elif kind not in _SCALARS:
-                    raise _malformed("unsupported value type")
-        else:
-            for value in node:
-                kind = type(value)
-                if kind is dict or kind is list:
-                    push((value, depth + 1))
-                elif kind is float:
-                    if not math.isfinite(value):
-                        raise _malformed("non-finite number")
-                elif kind not in _SCALARS:
-                    raise _malformed("unsupported value type")
+            node = node.values()
+        for value in node:
+            kind = type(value)
+            if kind is dict or kind is list:
+                push((value, depth + 1))
+            elif kind is float:
+                if not math.isfinite(value):
+                    raise _malformed("non-finite number")
+            elif kind not in _SCALARS:
+                raise _malformed("unsupported value type")
 
 
 # --- Parts -------------------------------------------------------------------------------------------
