@@ -48,8 +48,19 @@ class Recording:
         return max((c.end_ts for c in self.chunks), default=0)
 
 
-def _archive_of(session: RecordingSession) -> SessionArchive | None:
-    return SessionArchive.objects.filter(session=session).first()
+def _archive_of(session: RecordingSession) -> SessionArchive:
+    archive = SessionArchive.objects.filter(session=session).first()
+    if archive is None:
+        raise RecordingUnavailable(str(session.pk))
+    return archive
+
+
+def _decode_archive(session: RecordingSession) -> tuple[list[format.ChunkEntry], list[list[format.Record]]]:
+    """The whole archive object of `session`, decoded: its chunk entries and each chunk's records."""
+    archive = _archive_of(session)
+    blob = reader.read_object(archive.storage_name)
+    entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
+    return entries, format.decode_all(blob, entries)
 
 
 # Ended-not-archived sessions are read from Redis on every request; the player asks for the manifest and
@@ -78,8 +89,6 @@ def _from_stream(session_id) -> tuple[list[chunking.Batch], list[format.ChunkInp
 def load(session: RecordingSession) -> Recording:
     if session.state == SessionState.ARCHIVED:
         archive = _archive_of(session)
-        if archive is None:
-            raise RecordingUnavailable(str(session.pk))
         entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
         chunks = [ChunkInfo(e.index, e.start_ts, e.end_ts, e.events, e.tab, e.lead_meta) for e in entries]
         return Recording("archive", chunks, session.summary or {}, archive=archive)
@@ -98,8 +107,6 @@ def chunk_events(session: RecordingSession, index: int) -> list[dict]:
     """The replayable events of chunk `index` (IndexError when there is no such chunk)."""
     if session.state == SessionState.ARCHIVED:
         archive = _archive_of(session)
-        if archive is None:
-            raise RecordingUnavailable(str(session.pk))
         if not 0 <= index < len(archive.manifest):
             raise IndexError(index)
         entry = format.ChunkEntry.from_dict(archive.manifest[index])
@@ -114,12 +121,8 @@ def chunk_events(session: RecordingSession, index: int) -> list[dict]:
 def all_events(session: RecordingSession) -> Iterator[dict]:
     """Every replayable event, chunk after chunk (what the JSON export and the report read)."""
     if session.state == SessionState.ARCHIVED:
-        archive = _archive_of(session)
-        if archive is None:
-            raise RecordingUnavailable(str(session.pk))
-        blob = reader.read_object(archive.storage_name)
-        entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
-        for entry, records in zip(entries, format.decode_all(blob, entries), strict=True):
+        entries, decoded = _decode_archive(session)
+        for entry, records in zip(entries, decoded, strict=True):
             yield from chunking.replay_events(records, entry.tab, entry.lead_meta)
         return
     for chunk in _from_stream(session.pk)[1]:
@@ -129,10 +132,5 @@ def all_events(session: RecordingSession) -> Iterator[dict]:
 def all_batches(session: RecordingSession) -> list[chunking.Batch]:
     """Every stored batch (with its tab), from the archive or the stream: for exports that need all tabs."""
     if session.state == SessionState.ARCHIVED:
-        archive = _archive_of(session)
-        if archive is None:
-            raise RecordingUnavailable(str(session.pk))
-        blob = reader.read_object(archive.storage_name)
-        entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
-        return chunking.merge_records(format.decode_all(blob, entries))
+        return chunking.merge_records(_decode_archive(session)[1])
     return _from_stream(session.pk)[0]
