@@ -18,9 +18,7 @@ import asyncio
 import json
 import multiprocessing
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,24 +26,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-
-def bench_env(redis_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "supportreplay.settings",
-        "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'bench-ingest.sqlite3'}",
-        "REDIS_URL": redis_url,
-        "CELERY_BROKER_URL": redis_url,
-        "DEBUG": "true",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
+from bench._stack import bench_env, cpu_seconds, free_port, spawn_daphne  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def server_env(redis_url: str) -> dict[str, str]:
+    return bench_env("bench-ingest.sqlite3", redis_url)
 
 
 def prepare(n: int, port: int) -> list[str]:
@@ -67,31 +52,6 @@ def prepare(n: int, port: int) -> list[str]:
         RecordingSession(link=link, state=SessionState.LIVE) for _ in range(n)
     )
     return [credentials.issue(s.pk) for s in sessions]
-
-
-def spawn_daphne(port: int, redis_url: str) -> subprocess.Popen:
-    daphne = Path(sys.executable).parent / "daphne"
-    proc = subprocess.Popen(
-        [str(daphne), "-b", "127.0.0.1", "-p", str(port), "supportreplay.asgi:application"],
-        cwd=ROOT,
-        env=bench_env(redis_url),
-        stdout=(ROOT / "var" / "bench-ingest-daphne.log").open("ab"),
-        stderr=subprocess.STDOUT,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("daphne did not start")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def client_process(port: int, jobs: list[tuple[int, str, float]], seconds: float, out) -> None:
@@ -132,7 +92,9 @@ def run_one(n: int, args) -> dict:
     session_ids = list(RecordingSession.objects.values_list("id", flat=True).order_by("started_at"))
     redis = get_redis()
     memory_before = redis.info("memory")["used_memory"]
-    daphne = spawn_daphne(port, args.redis_url)
+    daphne = spawn_daphne(
+        port, server_env(args.redis_url), stdout=(ROOT / "var" / "bench-ingest-daphne.log").open("ab")
+    )
     try:
         cpu_before, started = cpu_seconds(daphne.pid), time.monotonic()
         ctx = multiprocessing.get_context("fork")
@@ -200,7 +162,7 @@ def main() -> None:
     parser.add_argument("--procs", type=int, default=2, help="client processes")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
     args = parser.parse_args()
-    os.environ.update(bench_env(args.redis_url))
+    os.environ.update(server_env(args.redis_url))
     (ROOT / "var").mkdir(exist_ok=True)
     import django
 

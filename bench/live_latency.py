@@ -28,19 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._stack import bench_env, cpu_seconds, free_port, spawn_daphne  # noqa: E402
+
 
 def _env(redis_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "supportreplay.settings",
-        "DATABASE_URL": f"sqlite:///{ROOT / 'var' / 'bench-live.sqlite3'}",
-        "REDIS_URL": redis_url,
-        "CELERY_BROKER_URL": redis_url,
-        "DEBUG": "true",
-        "LOG_LEVEL": "WARNING",
-        "SUPPORTREPLAY_RATE_FRAMES_PER_SECOND": "1000",
-        "PYTHONUNBUFFERED": "1",
-    }
+    return bench_env("bench-live.sqlite3", redis_url, SUPPORTREPLAY_RATE_FRAMES_PER_SECOND="1000")
 
 
 def setup_django(redis_url: str) -> None:
@@ -76,53 +68,6 @@ def prepare(pairs: int, port_a: int) -> list[dict]:
         session = live.make_session(agent, page_url=f"http://127.0.0.1:{port_a}/demo/")
         out.append({"id": str(session.pk), "cred": credentials.issue(session.pk), "cookie": cookie})
     return out
-
-
-def spawn_daphne(port: int, redis_url: str, profile: str = "") -> subprocess.Popen:
-    daphne = [str(Path(sys.executable).parent / "daphne")]
-    if profile:
-        daphne = [sys.executable, "-m", "cProfile", "-o", profile, *daphne]
-    proc = subprocess.Popen(
-        [
-            *daphne,
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "supportreplay.asgi:application",
-        ],
-        cwd=ROOT,
-        env=_env(redis_url),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    import socket
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"daphne on port {port} exited with {proc.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("daphne did not start")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _cpu_seconds(pid: int) -> float:
-    """user + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 1)
 
 
 def _now() -> int:
@@ -284,10 +229,10 @@ def _run_side(
 
 
 def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
-    port_a, port_b = _free_port(), _free_port()
+    port_a, port_b = free_port(), free_port()
     sessions = prepare(pairs, port_a)
-    a = spawn_daphne(port_a, redis_url)
-    b = spawn_daphne(port_b, redis_url, profile=os.environ.get("BENCH_PROFILE_WATCH", ""))
+    a = spawn_daphne(port_a, _env(redis_url))
+    b = spawn_daphne(port_b, _env(redis_url), profile=os.environ.get("BENCH_PROFILE_WATCH", ""))
     try:
         warmup = 3 + pairs / 50
         start_at = time.time() + warmup
@@ -318,7 +263,7 @@ def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
         results = dict(queue.get(timeout=seconds + warmup + 60) for _ in procs)
         for p in procs:
             p.join(10)
-        cpu = {"ingest_cpu_s": _cpu_seconds(a.pid), "watch_cpu_s": _cpu_seconds(b.pid)}
+        cpu = {"ingest_cpu_s": round(cpu_seconds(a.pid), 1), "watch_cpu_s": round(cpu_seconds(b.pid), 1)}
     finally:
         for proc in (a, b):
             proc.terminate()

@@ -19,9 +19,7 @@ import gzip
 import hashlib
 import os
 import secrets
-import socket
 import statistics
-import subprocess
 import sys
 import time
 from datetime import timedelta
@@ -39,6 +37,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench._stack import spawn_daphne  # noqa: E402
 from magiclinks.models import MagicLink  # noqa: E402
 from sessions import credentials, keys  # noqa: E402
 from sessions.models import RecordingSession, SessionState  # noqa: E402
@@ -54,33 +53,6 @@ def sizes() -> dict[str, tuple[int, int]]:
         data = (ROOT / name).read_bytes()
         out[name] = (len(data), len(gzip.compress(data, compresslevel=9)))
     return out
-
-
-def start_daphne(port: int) -> subprocess.Popen:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "supportreplay.settings", "LOG_LEVEL": "WARNING"}
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            "supportreplay.asgi:application",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise SystemExit("daphne did not start")
 
 
 def new_session(target: str) -> tuple[RecordingSession, str]:
@@ -149,7 +121,9 @@ def main() -> None:
         f"seconds={args.seconds}&rows={args.rows}&cols={args.cols}&interval={args.interval}"
         f"&work={args.work}&changes={args.changes}"
     )
-    daphne = start_daphne(args.port)
+    daphne = spawn_daphne(
+        args.port, {**os.environ, "DJANGO_SETTINGS_MODULE": "supportreplay.settings", "LOG_LEVEL": "WARNING"}
+    )
     baseline, recorded = [], []
     try:
         for _ in range(args.rounds):
