@@ -79,6 +79,9 @@ def _audit_watch(user, session_id: UUID, ip: str | None) -> None:
 
 
 class WatchConsumer(NoDbCleanupWebsocketConsumer):
+    # None until the watcher is admitted: a refused page may still send an ack before its close lands.
+    pending: stream_tail.Pending | None = None
+
     async def connect(self) -> None:
         self.task: asyncio.Task | None = None
         self.redis = None
@@ -116,6 +119,8 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
         try:
             message = json.loads(text_data) if text_data else msgpack.unpackb(bytes_data or b"")
         except ValueError:
+            return
+        if self.pending is None:
             return
         if isinstance(message, dict) and message.get("t") == "ack" and isinstance(message.get("id"), str):
             self.pending.ack(message["id"])

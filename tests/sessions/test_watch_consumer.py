@@ -65,6 +65,17 @@ async def test_anonymous_watcher_is_closed_with_4401(agent_and_session):
     await comm.disconnect()
 
 
+async def test_ack_sent_by_a_refused_watcher_before_the_close_does_not_crash_the_consumer(agent_and_session):
+    _, session, _ = agent_and_session
+    comm = communicator(session.pk)
+    await comm.connect()
+    assert (await comm.receive_output(1))["code"] == 4401
+    # A page may send an ack before the close reaches it; the consumer must ignore it, not raise.
+    await comm.send_to(text_data=json.dumps({"t": "ack", "id": "1-0"}))
+    assert await comm.receive_nothing(timeout=0.3)
+    await comm.disconnect()
+
+
 async def test_watch_socket_from_a_foreign_origin_is_refused(agent_and_session):
     _, session, cookie = agent_and_session
     comm = WebsocketCommunicator(
