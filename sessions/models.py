@@ -83,7 +83,7 @@ class SessionArchive(models.Model):
 
     session = models.OneToOneField(RecordingSession, on_delete=models.CASCADE, related_name="archive")
     storage_name = models.CharField(max_length=300)
-    codec = models.CharField(max_length=30)
+    codec = models.CharField(max_length=80)
     format_version = models.PositiveSmallIntegerField(default=1)
     manifest = models.JSONField(default=list)
     tabs = models.JSONField(default=dict, help_text="tab id -> {first_seq, last_seq, batches, gaps}")
