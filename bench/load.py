@@ -12,7 +12,8 @@ daphne than its recorder (the two-machine path: recorder and agent on different 
 Event mix: bench/_archive_events.py (the archive benchmark's synthetic support session, 8 seeds): a ~57 KB
 msgpack page snapshot at start, a new page or checkout every 5-8 min, a batch every 2 s with mouse-move
 runs, scrolls, mutations, clicks, inputs, console and network events (~2.7 events/s, ~52 KB/min per
-session). Sessions start spread over --ramp seconds.
+session). Sessions start spread over --ramp seconds. `--batch-every 0.5` sends the same batches 4x as
+often (a busier tab).
 
 Measured: acked events/s and batches/s, ack latency (client: send -> ack) p50/p99/max, live latency
 (recorder push -> watcher receipt) p50/p99/max, Redis used_memory, RSS of every process every 10 s, and
@@ -324,11 +325,21 @@ def run_sampler(args, procs, clients, progress, results, redis_url) -> tuple[lis
             raise RuntimeError("a client process died without results")
         elapsed = time.monotonic() - started
         if not samples or elapsed - samples[-1]["t"] >= args.sample_every:
+            persistence, stats = client.info("persistence"), client.info("stats")
             sample = {
                 "t": round(elapsed, 1),
                 "acked_batches": sum(progress[0::2]),
                 "acked_events": sum(progress[1::2]),
                 "redis_used_mb": round(client.info("memory")["used_memory"] / 2**20, 1),
+                # Background AOF rewrites fork Redis and compete for the disk: a suspect for slow minutes.
+                "redis_aof": {
+                    k: persistence.get(k)
+                    for k in ("aof_rewrite_in_progress", "aof_delayed_fsync", "aof_last_rewrite_time_sec")
+                }
+                | {
+                    "total_forks": stats.get("total_forks"),
+                    "latest_fork_usec": stats.get("latest_fork_usec"),
+                },
                 "rss_mb": {name: round(rss_mb(p.pid), 1) for name, p in procs}
                 | {f"client-{i}": round(rss_mb(c.pid), 1) for i, c in enumerate(clients) if c.pid},
                 "load1": os.getloadavg()[0],
