@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -120,6 +121,11 @@ class PrivateRedis:
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError("private redis-server did not start")
             time.sleep(0.02)
+
+    def remove(self) -> None:
+        """Kill the server and delete its data directory."""
+        self.stop(signal.SIGKILL)
+        shutil.rmtree(self.workdir, ignore_errors=True)
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
         """SIGTERM: Redis fsyncs the AOF and exits. SIGKILL: a crash, the last second may be lost."""

@@ -121,7 +121,7 @@ async def test_redis_restarts_lose_no_acked_batch_and_resend_fills_the_outage(re
         await stream.stop()
         await rec.close()
         proc.stop()
-        server.stop(signal.SIGKILL)
+        server.remove()
 
     for name, lost, outage in report:
         print(f"Redis {name}: {lost} acked batches lost; {outage} batches produced during the outage, filled")
