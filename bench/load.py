@@ -39,9 +39,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench._stack import spawn_daphne  # noqa: E402
+
 TARGET = "http://shop.bench"
 SEEDS = 8
-ASGI_APP = "supportreplay.asgi:application"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -97,27 +98,6 @@ def prepare(sessions: int, redis_url: str) -> tuple[list[dict], str]:
         session = live.make_session(agent, page_url=f"{TARGET}/orders")
         out.append({"id": str(session.pk), "cred": credentials.issue(session.pk)})
     return out, cookie
-
-
-def spawn_daphne(port: int, redis_url: str) -> subprocess.Popen:
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "daphne"), "-b", "127.0.0.1", "-p", str(port), ASGI_APP],
-        cwd=ROOT,
-        env=server_env(redis_url),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-    )
-    import socket
-
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    proc.kill()
-    raise RuntimeError("daphne did not start")
 
 
 # --- the client side (runs in child processes, no Django) -----------------------------------------------
@@ -279,7 +259,7 @@ def run(args) -> dict:
 
         ports = [free_port() for _ in range(args.daphnes)]
         for i, port in enumerate(ports):
-            procs.append((f"daphne-{i}", spawn_daphne(port, redis_url)))
+            procs.append((f"daphne-{i}", spawn_daphne(port, server_env(redis_url))))
         for n, s in enumerate(sessions):
             s["port_index"] = n % len(ports)
         ctx = mp.get_context("spawn")

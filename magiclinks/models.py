@@ -114,5 +114,8 @@ class AgentApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = "agent API token"
+
     def __str__(self) -> str:
         return f"{self.name} …{self.token_last4} ({self.user})"

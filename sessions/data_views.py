@@ -9,13 +9,8 @@ Fetching the manifest is what opens a replay, so that is where `session.replay` 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -26,27 +21,9 @@ from magiclinks import audit
 
 from .archive import source
 from .models import RecordingSession, SessionState
+from .permissions import agent_required
 
-WATCH_PERM = "recordings.watch_recordingsession"
-EXPORT_PERM = "recordings.export_recordingsession"
 SUMMARY_HIDDEN = ("markers", "environment", "tabs_detail")
-
-
-def agent_required(perm: str) -> Callable:
-    """Login (redirect to the admin login) then `perm` (403): the rule every agent endpoint follows."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -82,7 +59,7 @@ def manifest_payload(session: RecordingSession, recording: source.Recording) -> 
 
 
 @require_GET
-@agent_required(WATCH_PERM)
+@agent_required
 @gzip_page
 def manifest(request: HttpRequest, session_id) -> JsonResponse:
     session = get_object_or_404(RecordingSession, pk=session_id)
@@ -94,7 +71,7 @@ def manifest(request: HttpRequest, session_id) -> JsonResponse:
 
 
 @require_GET
-@agent_required(WATCH_PERM)
+@agent_required
 @gzip_page
 def chunk(request: HttpRequest, session_id, index: int) -> HttpResponse:
     session = get_object_or_404(RecordingSession, pk=session_id)

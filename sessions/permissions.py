@@ -20,13 +20,21 @@ def can_watch(user) -> bool:
     return bool(user and user.is_authenticated and user.has_perm(WATCH_PERMISSION))
 
 
-def agent_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not request.user.has_perm(WATCH_PERMISSION):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+def permission_required(perm: str) -> Callable:
+    """Login (redirect to the admin login) then `perm` (403): the rule every agent endpoint follows."""
 
-    return wrapped
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+            if not request.user.has_perm(perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+agent_required = permission_required(WATCH_PERMISSION)

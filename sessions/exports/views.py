@@ -13,8 +13,9 @@ from django.views.decorators.http import require_GET
 from magiclinks import audit
 
 from ..archive import source
-from ..data_views import EXPORT_PERM, agent_required, client_ip
+from ..data_views import client_ip
 from ..models import RecordingSession, SessionState
+from ..permissions import EXPORT_PERMISSION, permission_required
 from .har import build_har
 from .report import build_report
 
@@ -47,7 +48,7 @@ def replay_url(request: HttpRequest, session: RecordingSession) -> str:
 
 
 @require_GET
-@agent_required(EXPORT_PERM)
+@permission_required(EXPORT_PERMISSION)
 def events_json(request: HttpRequest, session_id) -> HttpResponse:
     """Every replayable event as one JSON array: `new rrwebPlayer.Player({props: {events}})` plays it."""
     session = _session(request, session_id, "events.json")
@@ -69,7 +70,7 @@ def events_json(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @require_GET
-@agent_required(EXPORT_PERM)
+@permission_required(EXPORT_PERMISSION)
 def network_har(request: HttpRequest, session_id) -> HttpResponse:
     session = _session(request, session_id, "network.har")
     har = build_har(_batches(session))
@@ -78,7 +79,7 @@ def network_har(request: HttpRequest, session_id) -> HttpResponse:
 
 
 @require_GET
-@agent_required(EXPORT_PERM)
+@permission_required(EXPORT_PERMISSION)
 def report_md(request: HttpRequest, session_id) -> HttpResponse:
     session = _session(request, session_id, "report.md")
     summary = session.summary if session.state == SessionState.ARCHIVED else None
