@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import tempfile
 from pathlib import Path
 
-import msgpack
 import pytest
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
 
 from tests.helpers.processes import spawn_daphne
 
@@ -37,23 +34,6 @@ def server(django_db_setup, django_db_blocker):
 def media(settings) -> Path:
     settings.MEDIA_ROOT = SERVER_MEDIA
     return Path(SERVER_MEDIA)
-
-
-def pack(obj) -> bytes:
-    return msgpack.packb(obj, use_bin_type=True)
-
-
-async def recv(ws, timeout: float = 3) -> dict:
-    return msgpack.unpackb(await asyncio.wait_for(ws.recv(), timeout), raw=False)
-
-
-async def close_code(ws, timeout: float = 3) -> int:
-    """Read until the server closes; its close code (1006 when it sent none)."""
-    try:
-        while True:
-            await asyncio.wait_for(ws.recv(), timeout)
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd else 1006
 
 
 def ws_connect(url: str, origin: str | None, cookie: str | None = None):

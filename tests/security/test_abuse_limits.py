@@ -17,7 +17,8 @@ from channels.db import database_sync_to_async
 from django.conf import settings
 
 from sessions import store
-from tests.security.conftest import SERVER_ENV, close_code, pack, recv, ws_connect
+from tests.helpers.wire import close_code, pack, recv
+from tests.security.conftest import SERVER_ENV, ws_connect
 from tests.sessions.factories import console_event, make_session, meta_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]

@@ -17,7 +17,8 @@ from sessions.archive import service
 from sessions.models import RecordingSession, SessionState
 from supportreplay import metrics
 from tests.helpers import live
-from tests.security.conftest import SERVER_ENV, pack, recv, ws_connect
+from tests.helpers.wire import pack, recv
+from tests.security.conftest import SERVER_ENV, ws_connect
 from tests.sessions.factories import full_snapshot_event, make_session, meta_event, mouse_move_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]

@@ -14,7 +14,8 @@ from django.test import Client
 from sessions.archive.service import archive_session
 from sessions.models import RecordingSession, SessionState
 from tests.helpers import live
-from tests.security.conftest import close_code, recv, ws_connect
+from tests.helpers.wire import close_code, recv
+from tests.security.conftest import ws_connect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 

@@ -9,7 +9,8 @@ from websockets.exceptions import InvalidStatus
 
 from sessions import credentials, store
 from tests.helpers import live
-from tests.security.conftest import close_code, pack, recv, ws_connect
+from tests.helpers.wire import close_code, pack, recv
+from tests.security.conftest import ws_connect
 from tests.sessions.factories import make_session, meta_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]

@@ -11,16 +11,16 @@ import sys
 import time
 from pathlib import Path
 
-import msgpack
 import pytest
 import redis
 from channels.db import database_sync_to_async
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import InvalidStatus
 
 from sessions import keys, services, store
 from sessions.models import EndReason
 from tests.helpers.processes import spawn_daphne
+from tests.helpers.wire import close_code, pack, recv
 from tests.sessions.factories import (
     console_event,
     full_snapshot_event,
@@ -44,23 +44,6 @@ def server(django_db_setup, django_db_blocker):
         yield proc
     finally:
         proc.stop()
-
-
-def pack(obj) -> bytes:
-    return msgpack.packb(obj, use_bin_type=True)
-
-
-async def recv(ws, timeout: float = 3) -> dict:
-    return msgpack.unpackb(await asyncio.wait_for(ws.recv(), timeout), raw=False)
-
-
-async def close_code(ws, timeout: float = 3) -> int:
-    """Read until the server closes; returns its close code (1006 when it sent none)."""
-    try:
-        while True:
-            await asyncio.wait_for(ws.recv(), timeout)
-    except ConnectionClosed as closed:
-        return closed.rcvd.code if closed.rcvd else 1006
 
 
 def open_socket(server, origin: str | None = None):

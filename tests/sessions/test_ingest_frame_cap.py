@@ -8,8 +8,9 @@ import pytest
 
 from sessions import store
 from tests.helpers.processes import daphne
+from tests.helpers.wire import close_code, pack, recv
 from tests.sessions.factories import console_event
-from tests.sessions.test_ingest_daphne import close_code, open_socket, pack, recv, target_session
+from tests.sessions.test_ingest_daphne import open_socket, target_session
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
