@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,12 @@ SERVER_ENV = {
     "SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS": "1",
     "SUPPORTREPLAY_METRICS_TOKEN": "test-metrics-bearer-value",
 }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_server_media():
+    yield
+    shutil.rmtree(SERVER_MEDIA, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
