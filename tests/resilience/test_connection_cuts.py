@@ -62,7 +62,13 @@ async def test_archive_holds_every_batch_exactly_once_after_100_random_cuts(serv
                 await wait_until(lambda: proxy.open_connections, timeout=10, every=0.001)
                 await asyncio.sleep(rng.uniform(0, 0.01))  # handshake / hello / ready in flight
             proxy.cut()
+        cut_connection = recorder.stats.connects  # read before any await: the connection just cut
         await stream.stop()
+        # Say bye on the connection made after the last cut: when every batch was acked before that cut,
+        # draining returns at once and a bye sent now would go to the dead socket (or none at all).
+        await wait_until(
+            lambda: recorder.stats.connects > cut_connection and recorder.ready.is_set(), timeout=10
+        )
         await recorder.stop("stop", timeout=20)  # drain every batch, then bye: the session ends
     finally:
         await stream.stop()
