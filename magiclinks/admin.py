@@ -18,7 +18,7 @@ from django.utils.html import format_html, format_html_join
 
 from sessions.models import SessionState
 
-from . import admin_records, services  # noqa: F401  (admin_records registers the other models)
+from . import admin_records, audit, services  # noqa: F401  (admin_records registers the other models)
 from .forms import MagicLinkForm
 from .models import LinkStatus, MagicLink
 
@@ -202,7 +202,7 @@ class MagicLinkAdmin(admin.ModelAdmin):
             request.user,
             expires_in=form.cleaned_data["expires_in"],
             site_origin=form.site_origin,
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=audit.client_ip(request),
         )
         setattr(request, TOKEN_ATTR, token)
 
@@ -257,7 +257,7 @@ class MagicLinkAdmin(admin.ModelAdmin):
         self._revoke(request, list(queryset))
 
     def _revoke(self, request, links) -> None:
-        ip = request.META.get("REMOTE_ADDR")
+        ip = audit.client_ip(request)
         done = sum(services.revoke_link(link, request.user, ip=ip) for link in links)
         if done:
             self.message_user(request, f"Revoked {done} link{'s' if done != 1 else ''}.", messages.SUCCESS)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import apitokens, services
+from . import apitokens, audit, services
 from .ratelimit import allow_link_request
 
 STRING_FIELDS = ("customer_name", "customer_email", "ticket_ref", "ticket_url", "note")
@@ -77,7 +77,7 @@ def create_link_view(request: HttpRequest) -> JsonResponse:
         response = error(405, "method_not_allowed", "Use POST.")
         response.headers["Allow"] = "POST"
         return response
-    if not allow_link_request(request.META.get("REMOTE_ADDR"), scope="api"):
+    if not allow_link_request(audit.client_ip(request), scope="api"):
         return error(429, "rate_limited", "Too many requests; try again in a minute.")
     user = apitokens.authenticate(apitokens.bearer_value(request.headers.get("Authorization", "")))
     if user is None:
@@ -93,7 +93,7 @@ def create_link_view(request: HttpRequest) -> JsonResponse:
             target_url=data["target_url"],
             expires_in=expires_in,
             site_origin=f"{request.scheme}://{request.get_host()}",
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=audit.client_ip(request),
             **fields,
         )
     except BadRequest as exc:

@@ -6,6 +6,11 @@ from django.db import models
 from .models import AuditEvent
 
 
+def client_ip(request) -> str | None:
+    """Client address for rate limits, consent and audit (behind a proxy: daphne --proxy-headers)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
 def record(
     actor, action: str, obj: models.Model | None = None, *, ip: str | None = None, **detail
 ) -> AuditEvent:

@@ -13,7 +13,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from . import services
+from . import audit, services
 from .notice import agent_display_name, render_notice
 from .ratelimit import allow_link_request
 from .targets import origin_of
@@ -49,7 +49,7 @@ def too_many(request: HttpRequest) -> HttpResponse:
 
 def client_info(request: HttpRequest) -> services.ClientInfo:
     return services.ClientInfo(
-        ip=request.META.get("REMOTE_ADDR") or None, user_agent=request.META.get("HTTP_USER_AGENT", "")
+        ip=audit.client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", "")
     )
 
 
@@ -70,7 +70,7 @@ class ConsentView(View):
     http_method_names = ["get", "post"]
 
     def dispatch(self, request: HttpRequest, token: str) -> HttpResponse:
-        if not allow_link_request(request.META.get("REMOTE_ADDR")):
+        if not allow_link_request(audit.client_ip(request)):
             return too_many(request)
         return super().dispatch(request, token)
 

@@ -26,10 +26,6 @@ from .permissions import agent_required
 SUMMARY_HIDDEN = ("markers", "environment", "tabs_detail")
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
-
-
 def _recording_or_404(session: RecordingSession) -> source.Recording:
     if session.state == SessionState.LIVE:
         # Live sessions are watched through the watch socket; their stream is still growing.
@@ -64,7 +60,9 @@ def manifest_payload(session: RecordingSession, recording: source.Recording) -> 
 def manifest(request: HttpRequest, session_id) -> JsonResponse:
     session = get_object_or_404(RecordingSession, pk=session_id)
     recording = _recording_or_404(session)
-    audit.record(request.user, "session.replay", session, ip=client_ip(request), source=recording.source)
+    audit.record(
+        request.user, "session.replay", session, ip=audit.client_ip(request), source=recording.source
+    )
     response = JsonResponse(manifest_payload(session, recording))
     patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET
 from magiclinks import audit
 
 from ..archive import source
-from ..data_views import client_ip
 from ..models import RecordingSession, SessionState
 from ..permissions import EXPORT_PERMISSION, permission_required
 from .har import build_har
@@ -24,7 +23,7 @@ def _session(request: HttpRequest, session_id, fmt: str) -> RecordingSession:
     session = get_object_or_404(RecordingSession.objects.select_related("link"), pk=session_id)
     if session.state == SessionState.LIVE:
         raise Http404("session is still live")
-    audit.record(request.user, "session.export", session, ip=client_ip(request), format=fmt)
+    audit.record(request.user, "session.export", session, ip=audit.client_ip(request), format=fmt)
     return session
 
 
