@@ -75,37 +75,10 @@ def _now() -> int:
 
 
 def _page(ts: int) -> list[dict]:
-    body = {
-        "type": 2,
-        "tagName": "body",
-        "attributes": {},
-        "id": 5,
-        "childNodes": [
-            {
-                "type": 2,
-                "tagName": "h1",
-                "attributes": {},
-                "id": 6,
-                "childNodes": [{"type": 3, "textContent": "x", "id": 7}],
-            }
-        ],
-    }
-    html = {
-        "type": 2,
-        "tagName": "html",
-        "attributes": {},
-        "id": 3,
-        "childNodes": [{"type": 2, "tagName": "head", "attributes": {}, "id": 4, "childNodes": []}, body],
-    }
-    doc = {
-        "type": 0,
-        "id": 1,
-        "childNodes": [{"type": 1, "name": "html", "publicId": "", "systemId": "", "id": 2}, html],
-    }
-    return [
-        {"type": 4, "data": {"href": "http://bench/", "width": 1280, "height": 800}, "timestamp": ts},
-        {"type": 2, "data": {"node": doc, "initialOffset": {"left": 0, "top": 0}}, "timestamp": ts},
-    ]
+    """Meta + a small full snapshot whose text node id 7 the mutations below rewrite."""
+    from tests.sessions.archive_factory import full_snapshot, meta
+
+    return [meta(ts, href="http://bench/"), full_snapshot(ts, text="x")]
 
 
 async def recorder(
