@@ -1,7 +1,8 @@
 """Admin for recordings: sessions (state, archive state, sizes, summary; "End session") and their archives.
 
 Sessions and archives are made by the system, never by hand: both are read-only here. Ending a session
-goes through services.end_session, the same verb as a revoke from the live page.
+goes through services.end_session, the same verb as a revoke from the live page; deleting one goes through
+archive.service.purge_session, the same verb as the retention purge.
 """
 
 import json
@@ -13,6 +14,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html, format_html_join
 
 from . import services
+from .archive.service import purge_session
 from .models import EndReason, RecordingSession, SessionArchive, SessionState
 
 SUMMARY_COUNTS = (
@@ -150,6 +152,15 @@ class RecordingSessionAdmin(ReadOnlyAdmin):
 
     def has_watch_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("recordings.watch_recordingsession")
+
+    # Deleting a session (its page or the bulk action) goes through the purge: the stored archive object
+    # and the Redis keys go with the rows, never left behind. Same guard as magiclinks' admin.
+    def delete_model(self, request: HttpRequest, obj: RecordingSession) -> None:
+        purge_session(obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet) -> None:
+        for session in queryset:
+            purge_session(session)
 
 
 @admin.register(SessionArchive)

@@ -21,7 +21,6 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from magiclinks.targets import configured_origins, origin_of
-from supportreplay.redis_client import get_redis
 
 from . import keys, store
 from .models import ArchiveStatus, EndReason, RecordingSession, SessionState
@@ -55,11 +54,32 @@ def end_session(session_id: UUID | str, reason: EndReason) -> bool:
         try:
             # The append script refuses batches from now on, even from a socket that misses the message.
             store.mark_ended(session_id)
+            save_counters(session_id)
         except RedisError:
             log.warning("could not mark session %s ended in Redis", session_id, exc_info=True)
         notify_sockets(session_id, {"type": "session.stop", "reason": str(reason)})
         log.info("session %s ended (%s)", session_id, reason)
     return bool(won)
+
+
+def save_counters(session_id: UUID | str) -> bool:
+    """Copy the live counters and the last page from Redis to the database row.
+
+    Called once the meta says "ended" (no batch is stored after that), so the numbers are final: the
+    sessions list, its "has errors" filter and the replay page show them for an ended session, and keep
+    showing them if the archive fails. The archive later rewrites them from the stored events.
+    """
+    meta = store.read_meta(session_id)
+    if meta is None:
+        return False
+    RecordingSession.objects.filter(pk=session_id).exclude(state=SessionState.ARCHIVED).update(
+        event_count=meta.events,
+        raw_bytes=meta.bytes,
+        error_count=meta.errors,
+        failed_request_count=meta.failed_requests,
+        last_page_url=meta.page_url[:2000],
+    )
+    return True
 
 
 def enqueue_archive(session_id: UUID | str) -> None:
@@ -187,15 +207,12 @@ def end_idle_sessions(now: datetime | None = None) -> list[UUID]:
     live = list(RecordingSession.objects.filter(state=SessionState.LIVE).values_list("id", "started_at"))
     if not live:
         return []
-    fields = ("last_activity", "connected", "heartbeat")
-    pipe = get_redis().pipeline(transaction=False)
-    for session_id, _started in live:
-        pipe.hmget(keys.meta(session_id), fields)
+    metas = store.read_metas([session_id for session_id, _started in live])
     ended = []
-    for (session_id, started_at), values in zip(live, pipe.execute(), strict=True):
-        last_activity, connected, heartbeat = (int(v) if v is not None else None for v in values)
-        connected_now = bool(connected) and (heartbeat or 0) >= stale_heartbeat
-        last = last_activity if last_activity is not None else _ms(started_at)
+    for session_id, started_at in live:
+        meta = metas[str(session_id)] or store.SessionMeta()
+        connected_now = meta.connected > 0 and meta.heartbeat >= stale_heartbeat
+        last = meta.last_activity or _ms(started_at)
         if not connected_now and last < cutoff and end_session(session_id, EndReason.IDLE):
             ended.append(session_id)
     return ended

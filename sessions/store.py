@@ -267,17 +267,37 @@ def read_events(
         cursor = "(" + entries[-1][0].decode()
 
 
-def read_meta(session_id: UUID | str) -> SessionMeta | None:
-    raw = get_redis().hgetall(keys.meta(session_id))
+def parse_meta(raw: dict[bytes | str, bytes | str]) -> SessionMeta | None:
+    """The one reading of a meta hash (as HGETALL returns it): counters as ints, the rest as text."""
     if not raw:
         return None
     values: dict[str, Any] = {}
     for name, value in raw.items():
-        field_name = name.decode()
+        field_name = name.decode() if isinstance(name, bytes) else name
         if field_name in SessionMeta.__dataclass_fields__:
-            text = value.decode(errors="replace")
-            values[field_name] = int(text) if field_name in _INT_FIELDS else text
+            text = value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+            if field_name in _INT_FIELDS:
+                try:
+                    values[field_name] = int(text or 0)
+                except ValueError:
+                    values[field_name] = 0
+            else:
+                values[field_name] = text
     return SessionMeta(**values)
+
+
+def read_meta(session_id: UUID | str) -> SessionMeta | None:
+    return parse_meta(get_redis().hgetall(keys.meta(session_id)))
+
+
+def read_metas(session_ids: list[UUID | str]) -> dict[str, SessionMeta | None]:
+    """The meta of many sessions in one pipelined round trip, keyed by str(session id)."""
+    if not session_ids:
+        return {}
+    pipe = get_redis().pipeline(transaction=False)
+    for session_id in session_ids:
+        pipe.hgetall(keys.meta(session_id))
+    return {str(sid): parse_meta(raw) for sid, raw in zip(session_ids, pipe.execute(), strict=True)}
 
 
 def read_acked(session_id: UUID | str) -> dict[str, int]:

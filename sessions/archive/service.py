@@ -237,6 +237,25 @@ def sweep_unarchived(grace_seconds: int = 120) -> list[str]:
     return ids
 
 
+def purge_session(session: RecordingSession) -> str:
+    """Delete one recording everywhere: its stored object, its Redis keys, then its rows.
+
+    The one way a session is deleted (retention purge, admin delete). A live session is ended first, so
+    its sockets close and its meta says "ended" before the keys go.
+    """
+    from ..models import EndReason
+    from ..services import end_session
+
+    sid = str(session.pk)
+    if session.state == SessionState.LIVE:
+        end_session(sid, EndReason.REVOKED)
+    archive = SessionArchive.objects.filter(session_id=sid).first()
+    writer.delete(archive.storage_name if archive else writer.object_name(sid, session.started_at))
+    stream.delete_keys(sid)
+    session.delete()
+    return sid
+
+
 def purge_expired(now=None) -> list[str]:
     """Delete recordings past SUPPORTREPLAY_RETENTION_DAYS: object, Redis keys, session and archive rows.
 
@@ -246,14 +265,7 @@ def purge_expired(now=None) -> list[str]:
     expired = RecordingSession.objects.filter(
         Q(ended_at__lt=cutoff) | Q(ended_at__isnull=True, started_at__lt=cutoff)
     ).exclude(state=SessionState.LIVE)
-    purged = []
-    for session in expired.select_related("archive").iterator():
-        sid = str(session.pk)
-        archive = getattr(session, "archive", None)
-        writer.delete(archive.storage_name if archive else writer.object_name(sid, session.started_at))
-        stream.delete_keys(sid)
-        session.delete()
-        purged.append(sid)
+    purged = [purge_session(session) for session in expired.select_related("archive").iterator()]
     if purged:
         log.info("retention purge removed %d sessions", len(purged))
     return purged

@@ -1,8 +1,8 @@
 """`/sessions/`: every session, live ones first, with filters, search and pagination.
 
-Counters of a live session live in Redis (meta hash) until it is archived, so live rows read them there;
-ended and archived rows read the database. `/sessions/rows.json` returns the rendered rows of the same
-query so the page refreshes live rows every few seconds without a full reload.
+Counters of a live session live in Redis (meta hash, read through store.read_metas), so live rows read
+them there; ended and archived rows read the database, where end_session copied them. `/sessions/rows.json`
+returns the rendered rows of the same query so the page refreshes live rows every few seconds.
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ from django.utils import timezone
 from django.utils.timesince import timesince
 
 from magiclinks.models import MagicLink
-from supportreplay.redis_client import get_redis
 
-from .. import keys
+from .. import store
 from ..models import RecordingSession, SessionState
 from ..permissions import agent_required
 from . import with_agent_headers
 
 PER_PAGE = 25
-LIVE_FIELDS = ("page_url", "errors", "failed_requests", "connected", "viewport")
+NO_META = store.SessionMeta()
 
 
 @dataclass(frozen=True)
@@ -119,30 +118,6 @@ def human_bytes(size: int) -> str:
     return f"{value:.1f} GB"
 
 
-def _decode(value) -> str:
-    return value.decode() if isinstance(value, bytes) else (value or "")
-
-
-def _int(value) -> int:
-    try:
-        return int(_decode(value) or 0)
-    except ValueError:
-        return 0
-
-
-def live_meta(session_ids: list) -> dict[str, dict[str, str]]:
-    """Redis meta of live sessions, one pipelined round trip."""
-    if not session_ids:
-        return {}
-    pipe = get_redis().pipeline(transaction=False)
-    for session_id in session_ids:
-        pipe.hmget(keys.meta(session_id), LIVE_FIELDS)
-    return {
-        str(sid): {name: _decode(v) for name, v in zip(LIVE_FIELDS, values, strict=True)}
-        for sid, values in zip(session_ids, pipe.execute(), strict=True)
-    }
-
-
 def filtered(filters: Filters) -> QuerySet[RecordingSession]:
     qs = RecordingSession.objects.select_related("link", "link__created_by", "archive").annotate(
         live_first=Case(
@@ -167,17 +142,18 @@ def filtered(filters: Filters) -> QuerySet[RecordingSession]:
     if filters.errors:
         # Live counters are in Redis: look at the (few) live candidates there.
         live_ids = list(qs.filter(state=SessionState.LIVE).values_list("pk", flat=True))
-        meta = live_meta(live_ids)
-        live_with_errors = [sid for sid in live_ids if _int(meta[str(sid)]["errors"]) > 0]
+        metas = store.read_metas(live_ids)
+        live_with_errors = [sid for sid in live_ids if (metas[str(sid)] or NO_META).errors > 0]
         qs = qs.filter(Q(pk__in=live_with_errors) | (~Q(state=SessionState.LIVE) & Q(error_count__gt=0)))
     return qs.order_by("live_first", "-started_at")
 
 
 def to_rows(sessions: list[RecordingSession]) -> list[Row]:
-    meta = live_meta([s.pk for s in sessions if s.is_live])
+    metas = store.read_metas([s.pk for s in sessions if s.is_live])
     rows = []
     for s in sessions:
-        m = meta.get(str(s.pk), {})
+        # Live rows read Redis; ended and archived rows the database (end_session copied the counters).
+        m = (metas.get(str(s.pk)) or NO_META) if s.is_live else NO_META
         archive = getattr(s, "archive", None) if s.state == SessionState.ARCHIVED else None
         link = s.link
         rows.append(
@@ -190,11 +166,11 @@ def to_rows(sessions: list[RecordingSession]) -> list[Row]:
                 agent=link.created_by.get_username(),
                 started_at=s.started_at,
                 duration_s=int(s.duration_seconds),
-                page_url=m.get("page_url") or s.last_page_url or link.target_url,
-                errors=_int(m.get("errors")) if s.is_live else s.error_count,
-                failed_requests=_int(m.get("failed_requests")) if s.is_live else s.failed_request_count,
+                page_url=m.page_url or s.last_page_url or link.target_url,
+                errors=m.errors if s.is_live else s.error_count,
+                failed_requests=m.failed_requests if s.is_live else s.failed_request_count,
                 state=s.state,
-                connected=_int(m.get("connected")) > 0,
+                connected=m.connected > 0,
                 archive_status=s.archive_status,
                 archive_bytes=archive.stored_bytes if archive else None,
             )

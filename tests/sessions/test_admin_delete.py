@@ -1,0 +1,66 @@
+"""Deleting a recording session in the admin (its page or the bulk action) goes through the purge: the
+stored archive object and the session's Redis keys go with the rows (issue 16)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
+
+from sessions import keys
+from sessions.archive import service
+from sessions.models import RecordingSession, SessionArchive
+from tests.sessions.archive_factory import checkout_session, ingest
+from tests.sessions.factories import make_session
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ADMIN = "/admin/recordings/recordingsession/"
+
+
+@pytest.fixture
+def admin_client(client):
+    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "x"))
+    return client
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def archived() -> tuple[str, str]:
+    live = make_session()
+    ingest(live.credential, checkout_session(minutes=1))
+    service.archive_session(live.id)
+    name = SessionArchive.objects.get(session_id=live.id).storage_name
+    assert default_storage.exists(name)
+    return str(live.id), name
+
+
+def left_behind(redis, session_id: str) -> list[str]:
+    return [key for key in keys.all_keys(session_id) if redis.exists(key)]
+
+
+def test_deleting_one_archived_session_removes_its_archive_object(admin_client, redis_db, media):
+    session_id, name = archived()
+    response = admin_client.post(f"{ADMIN}{session_id}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not RecordingSession.objects.filter(pk=session_id).exists()
+    assert not default_storage.exists(name)
+
+
+def test_bulk_delete_purges_archives_and_the_redis_keys_of_unarchived_sessions(admin_client, redis_db, media):
+    archived_id, name = archived()
+    streaming = make_session()
+    ingest(streaming.credential, checkout_session(minutes=1))
+    assert left_behind(redis_db, str(streaming.id))
+
+    response = admin_client.post(
+        ADMIN,
+        {"action": "delete_selected", "post": "yes", "_selected_action": [archived_id, str(streaming.id)]},
+    )
+
+    assert response.status_code == 302
+    assert not RecordingSession.objects.exists()
+    assert not default_storage.exists(name)
+    assert left_behind(redis_db, str(streaming.id)) == []
