@@ -1,8 +1,9 @@
 """Websocket routes of recordings: the customer's ingest socket and the agents' watch socket."""
 
 from channels.auth import AuthMiddlewareStack
-from channels.security.websocket import AllowedHostsOriginValidator
 from django.urls import path
+
+from supportreplay.origins import SameOriginValidator
 
 from .consumers.ingest import IngestConsumer
 from .consumers.watch import WatchConsumer
@@ -13,6 +14,7 @@ websocket_urlpatterns: list = [
     path("ws/ingest/", IngestConsumer.as_asgi()),
     path(
         "ws/watch/<uuid:session_id>/",
-        AllowedHostsOriginValidator(AuthMiddlewareStack(WatchConsumer.as_asgi())),
+        # Rides on the agent's session cookie: only a page of this exact origin (supportreplay/origins.py).
+        SameOriginValidator(AuthMiddlewareStack(WatchConsumer.as_asgi())),
     ),
 ]

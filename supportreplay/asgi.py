@@ -2,8 +2,8 @@
 
 Read top to bottom: HTTP (with static files in local mode) | websocket -> router. Each websocket route
 carries its own guard: the ingest socket checks the Origin against the link's target origin itself (the
-customer's app is another site), the agent sockets go through AllowedHostsOriginValidator and the
-session-cookie auth stack.
+customer's app is another site), the agent sockets go through SameOriginValidator (exact scheme, host and
+port: supportreplay/origins.py) and the session-cookie auth stack.
 """
 
 import os

@@ -43,8 +43,8 @@ def media(settings) -> Path:
     return Path(SERVER_MEDIA)
 
 
-def ws_connect(url: str, origin: str | None, cookie: str | None = None):
-    headers = {"Cookie": f"sessionid={cookie}"} if cookie else None
+def ws_connect(url: str, origin: str | None, cookie: str | None = None, headers: dict | None = None):
+    headers = {**({"Cookie": f"sessionid={cookie}"} if cookie else {}), **(headers or {})} or None
     return connect(
         url,
         origin=origin,
