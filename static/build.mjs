@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { applyRrwebFixes } from "./rrweb_fixes.mjs";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const entries = [
@@ -24,7 +25,7 @@ const trimRrweb = {
   setup(b) {
     b.onLoad({ filter: /[\\/]rrweb[\\/]dist[\\/]rrweb\.js$/ }, async (args) => ({
       loader: "js",
-      contents: (await readFile(args.path, "utf8"))
+      contents: applyRrwebFixes(await readFile(args.path, "utf8"))
         .replace(/^import_postcss(\$1)?\.default(\.\w+)?;$/gm, "")
         .replace(
           /^var (import_postcss\S*) = \/\* @__PURE__ \*\/ (__toESM\S*)\(\(/gm,

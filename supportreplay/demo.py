@@ -64,6 +64,18 @@ def stress(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+def fidelity(request: HttpRequest) -> HttpResponse:
+    """Form controls, a dialog and a popover (tests/e2e/test_fidelity_*.py, bench/fidelity.py).
+
+    `?filler=KB` adds that many kilobytes of text, for snapshots larger than one websocket frame.
+    """
+    kilobytes = _int(request, "filler", 0, 0, 8192)
+    line = "Brewing notes: bloom for thirty seconds, pour in slow circles, and taste before adjusting. " * 10
+    filler = [f"{i:06d} {line}" for i in range(kilobytes * 1024 // (len(line) + 7))]
+    return _page(request, "demo/fidelity.html", page="fidelity", filler=filler)
+
+
+@require_GET
 def products_api(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"products": [{"sku": p["sku"], "stock": 3 + i * 2} for i, p in enumerate(PRODUCTS)]})
 
@@ -83,6 +95,7 @@ urlpatterns = [
     path("cart", shop, name="demo-cart"),
     path("checkout", checkout, name="demo-checkout"),
     path("stress", stress, name="demo-stress"),
+    path("fidelity", fidelity, name="demo-fidelity"),
     path("api/products", products_api, name="demo-products"),
     path("api/pay", pay_api, name="demo-pay"),
 ]

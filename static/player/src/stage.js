@@ -4,11 +4,13 @@
 // UNSAFE_replayCanvas (it adds allow-scripts) and the agent pages' CSP (script-src 'self') is inherited
 // by the about:blank iframe as a second wall.
 import { Replayer } from "rrweb";
+import { formStatePlugin } from "./formstate.js";
 
 const MOUSE_TAIL = { duration: 600, lineCap: "round", lineWidth: 3, strokeStyle: "rgba(139, 123, 255, 0.75)" };
 
 export function createReplayer(stage, events, options = {}) {
   stage.replaceChildren();
+  const formState = formStatePlugin();
   const replayer = new Replayer(events, {
     root: stage,
     showWarning: false,
@@ -18,7 +20,9 @@ export function createReplayer(stage, events, options = {}) {
     pauseAnimation: true,
     UNSAFE_replayCanvas: false,
     ...options,
+    plugins: [formState, ...(options.plugins || [])],
   });
+  formState.attach(replayer);
   const fit = () => fitToStage(stage, replayer);
   replayer.on("resize", () => requestAnimationFrame(fit));
   replayer.on("fullsnapshot-rebuilded", () => requestAnimationFrame(fit));
