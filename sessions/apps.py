@@ -10,7 +10,9 @@ class RecordingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from . import agent_access
         from .agent_group import on_post_migrate
 
         # After auth's own post_migrate handler has created the permissions (it is registered first).
         post_migrate.connect(on_post_migrate, dispatch_uid="recordings.agent_group")
+        agent_access.connect_signals()

@@ -37,3 +37,8 @@ def all_keys(session_id: UUID | str) -> list[str]:
 def control_group(session_id: UUID | str) -> str:
     """Channel-layer group of a session's ingest sockets (control messages only, never events)."""
     return f"sr.session.{session_id}"
+
+
+def agent_group(user_id: int | str) -> str:
+    """Channel-layer group of one agent's watch sockets (access re-checks when they lose access)."""
+    return f"sr.agent.{user_id}"

@@ -164,6 +164,8 @@ SUPPORTREPLAY_MAX_PARTS = env.int("SUPPORTREPLAY_MAX_PARTS", default=32)
 SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS = env.float("SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS", default=5.0)
 SUPPORTREPLAY_CHECKOUT_EVERY_MS = env.int("SUPPORTREPLAY_CHECKOUT_EVERY_MS", default=5 * 60 * 1000)
 SUPPORTREPLAY_METRICS_TOKEN = env.str("SUPPORTREPLAY_METRICS_TOKEN", default="")
+# Backstop of the signal-driven close of a revoked agent's watch sockets (docs/SECURITY.md).
+SUPPORTREPLAY_WATCH_RECHECK_SECONDS = env.float("SUPPORTREPLAY_WATCH_RECHECK_SECONDS", default=5.0)
 
 # --- Security headers ----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -17,7 +17,9 @@ server never decodes events; the page decodes `ev` as a second msgpack document)
 From the browser (text JSON): {"t": "ack", "id": stream id} after a batch is applied. Unacknowledged
 batches are the backpressure signal (see stream_tail.Pending).
 
-Close codes: 4401 not logged in, 4403 no watch permission, 4404 unknown session.
+Close codes: 4401 not logged in, 4403 no watch permission, 4404 unknown session. Both 4401 and 4403 also
+end an open socket whose agent lost access (logout, deactivated, deleted, removed from the group): see
+sessions/agent_access.py.
 """
 
 from __future__ import annotations
@@ -37,13 +39,12 @@ from django.conf import settings
 from magiclinks.audit import record
 from supportreplay.redis_client import new_async_redis
 
-from .. import keys, stream_tail
+from .. import agent_access, keys, stream_tail
 from ..models import RecordingSession, SessionState
 from .base import NoDbCleanupWebsocketConsumer
 
 log = logging.getLogger(__name__)
 
-WATCH_PERMISSION = "recordings.watch_recordingsession"
 BLOCK_MS = 1000
 STATUS_EVERY_S = 1.0
 # The meta hash's `status` turns "ended" the moment end_session runs (read every second); the database
@@ -68,9 +69,7 @@ def _session_state(session_id: UUID) -> tuple[str, str] | None:
     return (row[0], row[1]) if row else None
 
 
-@database_sync_to_async
-def _can_watch(user) -> bool:
-    return user.has_perm(WATCH_PERMISSION)
+_watch_access = database_sync_to_async(agent_access.watch_access)
 
 
 @database_sync_to_async
@@ -85,6 +84,7 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
     async def connect(self) -> None:
         self.task: asyncio.Task | None = None
         self.redis = None
+        self.access_group: str | None = None
         self.session_id = UUID(str(self.scope["url_route"]["kwargs"]["session_id"]))
         user = self.scope.get("user")
         # Accept first: a close before accept becomes an HTTP 403 and the page could not tell why.
@@ -92,8 +92,14 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
         if user is None or not user.is_authenticated:
             await self.close(code=4401)
             return
-        if not await _can_watch(user):
-            await self.close(code=4403)
+        # Join the agent's group before checking access: a revocation from the check on reaches us.
+        self.user_id = user.pk
+        self.session_key = self.scope["session"].session_key
+        if self.channel_layer is not None:
+            self.access_group = keys.agent_group(user.pk)
+            await self.channel_layer.group_add(self.access_group, self.channel_name)
+        if (code := await _watch_access(self.session_key, self.user_id)) is not None:
+            await self.close(code=code)
             return
         state = await _session_state(self.session_id)
         if state is None:
@@ -108,12 +114,35 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
         self.task = asyncio.create_task(self._watch(state))
 
     async def disconnect(self, code: int) -> None:
-        if self.task is not None:
+        await self._stop_task()
+        if self.access_group is not None:
+            with contextlib.suppress(Exception):
+                await self.channel_layer.group_discard(self.access_group, self.channel_name)
+        if self.redis is not None:
+            await self.redis.aclose()
+
+    async def _stop_task(self) -> None:
+        if self.task is not None and self.task is not asyncio.current_task():
             self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self.task
-        if self.redis is not None:
-            await self.redis.aclose()
+
+    async def agent_recheck(self, message: dict) -> None:
+        """Channel-layer message from agent_access.notify: close if this agent lost access."""
+        if message.get("ended") == agent_access.session_digest(self.session_key):
+            code = agent_access.NOT_LOGGED_IN  # this very browser session logged out
+        else:
+            code = await _watch_access(self.session_key, self.user_id)
+        if code is not None:
+            await self._stop_task()  # not one more event after the revocation
+            await self.close(code=code)
+
+    async def _still_allowed(self) -> bool:
+        """The periodic backstop of agent_recheck (raw SQL changes, a lost channel-layer message)."""
+        code = await _watch_access(self.session_key, self.user_id)
+        if code is not None:
+            await self.close(code=code)
+        return code is None
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
@@ -157,6 +186,7 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
         stalled = False
         next_status = time.monotonic() + STATUS_EVERY_S
         next_db = time.monotonic() + DB_CHECK_EVERY_S
+        next_access = time.monotonic() + agent_access.recheck_seconds()
         while True:
             if stalled:
                 # The page is far behind: send nothing more until it has applied what it has, then
@@ -179,6 +209,10 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
                         stalled = True
                         break
             now = time.monotonic()
+            if now >= next_access:
+                next_access = now + agent_access.recheck_seconds()
+                if not await self._still_allowed():
+                    return
             if now >= next_status:
                 next_status = now + STATUS_EVERY_S
                 fresh = await stream_tail.read_meta(self.redis, self.session_id)
