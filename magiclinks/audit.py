@@ -3,12 +3,14 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
+from supportreplay import clientip
+
 from .models import AuditEvent
 
 
 def client_ip(request) -> str | None:
-    """Client address for rate limits, consent and audit (behind a proxy: daphne --proxy-headers)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """Client address for rate limits, consent and audit (behind proxies: supportreplay.clientip)."""
+    return clientip.client_ip(request)
 
 
 def record(

@@ -14,20 +14,12 @@ sys.path.insert(0, os.path.dirname(__file__))
 import localredis
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+from supportreplay.web import daphne_command  # noqa: E402
+
 BIN = os.path.dirname(sys.executable)
 PORT = int(os.environ.get("PORT", "8000"))
-HOST = os.environ.get("HOST", "127.0.0.1")
-# daphne's access log would write every path, and /l/<token> paths carry secrets. Its websocket cap sits
-# at twice the product's frame limit, so a frame just over the limit gets a clear 4413 from the consumer.
-_CAP = str(2 * int(os.environ.get("SUPPORTREPLAY_MAX_FRAME_BYTES", 1024 * 1024)))
-DAPHNE_ARGS = [
-    "--access-log",
-    os.devnull,
-    "--websocket-max-message-size",
-    _CAP,
-    "--websocket-max-frame-size",
-    _CAP,
-]
+HOST = os.environ.get("WEB_HOST") or os.environ.get("HOST", "127.0.0.1")
 
 
 def read_dotenv_redis() -> str:
@@ -48,7 +40,7 @@ def wait_healthy(timeout: float = 60) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{PORT}/healthz", timeout=5) as r:
+            with urllib.request.urlopen(f"http://{HOST}:{PORT}/healthz/ready", timeout=5) as r:
                 if r.status == 200:
                     return True
         except OSError:
@@ -83,21 +75,7 @@ def main() -> int:
     try:
         manage("migrate", "--noinput", "-v", "0", env=env)
         manage("ensure_admin", env=env)
-        children.append(
-            subprocess.Popen(
-                [
-                    f"{BIN}/daphne",
-                    "-b",
-                    HOST,
-                    "-p",
-                    str(PORT),
-                    *DAPHNE_ARGS,
-                    "supportreplay.asgi:application",
-                ],
-                cwd=ROOT,
-                env=env,
-            )
-        )
+        children.append(subprocess.Popen(daphne_command(HOST, PORT, env), cwd=ROOT, env=env))
         celery = [f"{BIN}/celery", "-A", "supportreplay"]
         children.append(
             subprocess.Popen(
@@ -120,12 +98,12 @@ def main() -> int:
                 f"    Admin (create a link):  {base}/admin/\n"
                 f"    Sessions (watch/replay): {base}/sessions/\n"
                 f"    Demo shop to record:     {base}/demo/\n"
-                f"    Health:                  {base}/healthz\n"
+                f"    Health:                  {base}/healthz/ready\n"
                 f"  Redis: {redis_url}   Press Ctrl-C to stop everything.\n",
                 flush=True,
             )
         else:
-            print("Warning: /healthz did not answer 200 within 60 s; see the logs above.", flush=True)
+            print("Warning: /healthz/ready did not answer 200 within 60 s; see the logs above.", flush=True)
         while True:
             for proc in children:
                 if proc.poll() is not None:

@@ -211,6 +211,7 @@ def _database(out: Exposition) -> tuple[list[str], int]:
 def _redis(out: Exposition, sample: list[str], live_total: int) -> None:
     from sessions import keys
 
+    from .health import celery_heartbeat_age
     from .redis_client import get_redis
 
     client = get_redis()
@@ -281,6 +282,13 @@ def _redis(out: Exposition, sample: list[str], live_total: int) -> None:
         "counter",
         "Archive task runs by outcome (archived, failed, locked, already_archived, not_ended, missing).",
         [({"outcome": status}, n) for status, n in sorted(runs.items())],
+    )
+    age = celery_heartbeat_age()
+    out.metric(
+        "supportreplay_celery_heartbeat_age_seconds",
+        "gauge",
+        "Seconds since a Celery worker ran the beat-scheduled heartbeat task (-1: never).",
+        [(None, round(age, 1) if age is not None else -1)],
     )
     per_bucket = [int(archive.get(f"bucket:{i}", 0)) for i in range(len(ARCHIVE_BUCKETS) + 1)]
     cumulative = [sum(per_bucket[: i + 1]) for i in range(len(per_bucket))]

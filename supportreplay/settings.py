@@ -4,6 +4,7 @@ Local defaults are safe for one machine: SQLite and media under `var/`, Redis on
 With DEBUG off, a missing SECRET_KEY or ALLOWED_HOSTS stops start-up instead of running insecurely.
 """
 
+from email.utils import getaddresses
 from pathlib import Path
 
 import environ
@@ -25,6 +26,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see .env.example).")
     SECRET_KEY = _INSECURE_DEV_KEY
+# Rotating the key: put the old one here for a while, so sessions and unexpired recording credentials
+# signed with it stay valid (comma separated).
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
@@ -102,6 +106,30 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+
+# --- Archive storage -----------------------------------------------------------------------------------
+# STORAGE_BACKEND=filesystem (default: MEDIA_ROOT) or s3 (any S3-compatible store through django-storages,
+# `pip install -e ".[s3]"`). Credentials come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY in the
+# environment or an instance role; they are read by boto3 itself, never stored in settings.
+STORAGE_BACKEND = env.str("STORAGE_BACKEND", default="filesystem").lower()
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if STORAGE_BACKEND == "s3":
+    AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None  # MinIO, Ceph, R2; None = AWS
+    AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
+    AWS_LOCATION = env.str("AWS_LOCATION", default="archives")
+    AWS_DEFAULT_ACL = "private"
+    AWS_QUERYSTRING_AUTH = True
+    AWS_S3_FILE_OVERWRITE = True  # a retried archive rewrites the same object name
+    AWS_S3_ADDRESSING_STYLE = env.str("AWS_S3_ADDRESSING_STYLE", default="") or None  # "path" for MinIO
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage"}
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be filesystem or s3, not {STORAGE_BACKEND!r}.")
 LOGIN_URL = "/admin/login/"
 
 # --- Redis, Channels, Celery -------------------------------------------------------------------------
@@ -137,6 +165,8 @@ CELERY_BEAT_SCHEDULE = {
     "end-overlong-sessions": {"task": "recordings.end_overlong_sessions", "schedule": 60.0},
     "sweep-unarchived": {"task": "recordings.sweep_unarchived", "schedule": 300.0},
     "purge-expired": {"task": "recordings.purge_expired", "schedule": 3600.0},
+    # Read by /healthz/ready and /metrics instead of pinging workers from a request (supportreplay.health).
+    "celery-heartbeat": {"task": "supportreplay.heartbeat", "schedule": 30.0},
 }
 
 # --- Product settings ----------------------------------------------------------------------------------
@@ -166,28 +196,75 @@ SUPPORTREPLAY_CHECKOUT_EVERY_MS = env.int("SUPPORTREPLAY_CHECKOUT_EVERY_MS", def
 SUPPORTREPLAY_METRICS_TOKEN = env.str("SUPPORTREPLAY_METRICS_TOKEN", default="")
 # Backstop of the signal-driven close of a revoked agent's watch sockets (docs/SECURITY.md).
 SUPPORTREPLAY_WATCH_RECHECK_SECONDS = env.float("SUPPORTREPLAY_WATCH_RECHECK_SECONDS", default=5.0)
+# The Brew & Co. demo shop at /demo/ (a page to record): on for local runs, off in production.
+SUPPORTREPLAY_DEMO = env.bool("SUPPORTREPLAY_DEMO", default=DEBUG)
+
+# --- Proxies ---------------------------------------------------------------------------------------------
+# Addresses (or CIDR networks) of the proxies in front of daphne. X-Forwarded-For is read only from these,
+# right to left, and the first address that is not one of them is the client (supportreplay.clientip).
+# Empty (default): the socket peer is the client and X-Forwarded-For is ignored.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
 
 # --- Security headers ----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", False) else None
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+# Load balancers probe daphne over plain HTTP: health checks are never redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/|$)"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 
+# --- Email and error reports -------------------------------------------------------------------------
+# ADMINS="Ops <ops@example.com>,Jane <jane@example.com>" get server errors by mail (with DEBUG off).
+ADMINS = [(name, address) for name, address in getaddresses(env.list("ADMINS", default=[])) if address]
+MANAGERS = ADMINS
+# EMAIL_URL: smtp+tls://user:password@smtp.example.com:587, consolemail:// (default), dummymail://
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)  # EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, ... (django-environ's documented way)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="supportreplay@localhost")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = "[SupportReplay] "
+
+# LOG_FORMAT=json writes one JSON object per line (for a log shipper); plain is for people.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain").lower()
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact_secrets": {"()": "supportreplay.logfilters.RedactSecrets"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "supportreplay.logformat.JsonFormatter"},
+    },
+    "filters": {
+        "redact_secrets": {"()": "supportreplay.logfilters.RedactSecrets"},
+        "quiet_disallowed_host": {"()": "supportreplay.logformat.QuietDisallowedHost"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact_secrets"]},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false", "redact_secrets"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # daphne logs every request path; /l/<token> must never reach a log.
         "django.server": {"level": "WARNING"},
         "daphne.access": {"level": "WARNING"},
+        # Errors go to ADMINS by mail (DEBUG off), redacted like every other line; printing is the root's job.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # A request with a Host not in ALLOWED_HOSTS is a scanner or a misrouted proxy, not a server error:
+        # one WARNING line without a traceback (the proxy should drop them before they get here).
+        "django.security.DisallowedHost": {"filters": ["quiet_disallowed_host"]},
     },
 }
 

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from .health import healthz
+from . import health
 from .metrics import metrics_view
 
 admin.site.site_header = "SupportReplay"
@@ -9,10 +10,14 @@ admin.site.site_title = "SupportReplay"
 admin.site.index_title = "Support console"
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    path("healthz", health.ready, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("", include("magiclinks.urls")),
     path("", include("sessions.urls")),
-    path("demo/", include("supportreplay.demo")),
 ]
+if settings.SUPPORTREPLAY_DEMO:
+    # The Brew & Co. demo shop (a page to record, with a deliberately failing API): off in production.
+    urlpatterns.append(path("demo/", include("supportreplay.demo")))

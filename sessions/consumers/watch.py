@@ -37,6 +37,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 
 from magiclinks.audit import record
+from supportreplay.clientip import scope_client_ip
 from supportreplay.redis_client import new_async_redis
 
 from .. import agent_access, keys, stream_tail
@@ -105,8 +106,7 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
         if state is None:
             await self.close(code=4404)
             return
-        client = self.scope.get("client") or (None, None)
-        await _audit_watch(user, self.session_id, client[0])
+        await _audit_watch(user, self.session_id, scope_client_ip(self.scope))
         self.redis = new_async_redis()
         self.pending = stream_tail.Pending(*_limits())
         self.acked = asyncio.Event()

@@ -1,42 +1,75 @@
-import json
+"""Liveness and readiness: /healthz/live touches nothing, /healthz/ready checks database and Redis in one
+fast round trip each, and Celery is reported from a heartbeat a real worker stamps, never pinged."""
+
+import time
 
 import pytest
 from django.test import override_settings
 
-from supportreplay.tasks import ping
+from supportreplay import health
+from supportreplay.tasks import heartbeat, ping
 from tests.helpers.processes import celery_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_healthz_answers_200_when_database_redis_and_a_worker_are_up(client, redis_db):
-    with celery_worker():
-        response = client.get("/healthz")
-    body = response.json()
-    assert response.status_code == 200, body
-    assert body["status"] == "ok"
-    assert {name for name, check in body["checks"].items() if check["ok"]} == {"database", "redis", "celery"}
+@override_settings(REDIS_URL="redis://127.0.0.1:1/0")
+def test_liveness_answers_200_even_when_redis_is_down(client):
+    response = client.get("/healthz/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
     assert response["Cache-Control"].startswith("max-age=0")
 
 
+def test_readiness_is_200_with_database_and_redis_and_reports_a_missing_celery_heartbeat(client, redis_db):
+    response = client.get("/healthz/ready")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert {name for name, check in body["checks"].items() if check["ok"]} == {"database", "redis"}
+    assert body["celery"]["ok"] is False
+    assert "no worker heartbeat" in body["celery"]["detail"]
+    assert client.get("/healthz").status_code == 200  # the old path is the same readiness check
+
+
 @override_settings(REDIS_URL="redis://127.0.0.1:1/0")
-def test_healthz_answers_503_naming_redis_when_redis_is_unreachable(client):
-    response = client.get("/healthz")
-    body = json.loads(response.content)
+def test_readiness_answers_503_naming_redis_when_redis_is_unreachable(client):
+    response = client.get("/healthz/ready")
+    body = response.json()
     assert response.status_code == 503
-    assert "redis" in body["down"]
+    assert body["down"] == ["redis"]
     assert body["checks"]["database"]["ok"] is True
-    assert "Connection" in body["checks"]["redis"]["detail"] or "Error" in body["checks"]["redis"]["detail"]
 
 
-def test_healthz_names_celery_when_no_worker_answers(client, redis_db):
-    response = client.get("/healthz")
-    assert response.status_code == 503
-    assert response.json()["down"] == ["celery"]
+def test_a_stale_heartbeat_is_reported_but_does_not_make_the_process_unready(client, redis_db):
+    health.stamp_celery_heartbeat(now=time.time() - 3600)
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200
+    celery = response.json()["celery"]
+    assert celery["ok"] is False
+    assert celery["age_seconds"] >= 3600
 
 
-def test_a_real_worker_process_executes_the_ping_task(redis_db):
+def test_a_real_worker_runs_the_heartbeat_task_and_readiness_reports_celery_ok(client, redis_db):
     with celery_worker() as worker:
-        result = ping.delay().get(timeout=30)
-    assert result["pong"] is True
-    assert "supportreplay.ping" in worker.log()
+        heartbeat.delay()
+        assert ping.delay().get(timeout=30)["pong"] is True  # the solo worker ran the heartbeat first
+    assert "supportreplay.heartbeat" in worker.log()
+    celery = client.get("/healthz/ready").json()["celery"]
+    assert celery["ok"] is True
+    assert celery["age_seconds"] < health.HEARTBEAT_STALE_SECONDS
+
+
+def test_beat_schedules_the_heartbeat(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["celery-heartbeat"]
+    assert entry["task"] == "supportreplay.heartbeat"
+    assert entry["schedule"] == health.HEARTBEAT_SECONDS
+
+
+def test_metrics_expose_the_heartbeat_age(redis_db):
+    from supportreplay.metrics import render
+
+    health.stamp_celery_heartbeat(now=time.time() - 120)
+    line = next(
+        x for x in render().splitlines() if x.startswith("supportreplay_celery_heartbeat_age_seconds ")
+    )
+    assert float(line.split()[1]) >= 120

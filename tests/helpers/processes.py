@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 
+from supportreplay.web import daphne_command
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
@@ -82,36 +84,15 @@ def _log_file(name: str) -> Path:
     return path
 
 
-def daphne_args(app_frame_limit: int) -> list[str]:
-    """daphne's transport cap at twice the application's frame limit, so a frame just over the limit
-    reaches the consumer and gets its 4413 instead of a dropped connection (as scripts/run.py does)."""
-    cap = str(2 * app_frame_limit)
-    return [
-        "--access-log",
-        os.devnull,
-        "--websocket-max-message-size",
-        cap,
-        "--websocket-max-frame-size",
-        cap,
-    ]
-
-
 def spawn_daphne(port: int | None = None, **env: str) -> Proc:
     port = port or free_port()
     log = _log_file("daphne")
-    limit = int(env.get("SUPPORTREPLAY_MAX_FRAME_BYTES", settings.SUPPORTREPLAY_MAX_FRAME_BYTES))
+    child = child_env(**env)
+    child.setdefault("SUPPORTREPLAY_MAX_FRAME_BYTES", str(settings.SUPPORTREPLAY_MAX_FRAME_BYTES))
     popen = subprocess.Popen(
-        [
-            str(BIN / "daphne"),
-            "-b",
-            "127.0.0.1",
-            "-p",
-            str(port),
-            *daphne_args(limit),
-            "supportreplay.asgi:application",
-        ],
+        daphne_command("127.0.0.1", port, child),
         cwd=ROOT,
-        env=child_env(**env),
+        env=child,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,
     )
