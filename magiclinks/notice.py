@@ -13,10 +13,11 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
+from .agents import display_name, has_display_name
 from .models import MagicLink
 
 # Bump when the wording of templates/magiclinks/notice.html changes in substance.
-NOTICE_VERSION = "2026-11.1"
+NOTICE_VERSION = "2026-12.1"  # the note is signed with the display name, never a username
 TEMPLATE = "magiclinks/notice.html"
 
 
@@ -28,14 +29,15 @@ class Notice:
 
 
 def agent_display_name(link: MagicLink) -> str:
-    user = link.created_by
-    return user.get_full_name().strip() or user.get_username()
+    """The agent's display name, never a username (magiclinks.agents)."""
+    return display_name(link.created_by)
 
 
 def render_notice(link: MagicLink) -> Notice:
     context = {
         "company_name": settings.SUPPORTREPLAY_COMPANY_NAME,
         "agent_name": agent_display_name(link),
+        "agent_named": has_display_name(link.created_by),
         "note": link.note.strip(),
         "site": urlsplit(link.target_url).netloc,
         "console": link.capture_console,

@@ -159,7 +159,9 @@ def public_base(request=None) -> str:
         return settings.SUPPORTREPLAY_PUBLIC_URL.rstrip("/")
     if request is not None:
         return f"{request.scheme}://{request.get_host()}"
-    return "http://127.0.0.1:8000"
+    # No request (manage.py create_link): the address this server's web process listens on.
+    host = "127.0.0.1" if settings.WEB_HOST in ("", "0.0.0.0", "::") else settings.WEB_HOST
+    return f"http://{host}:{settings.PORT}"
 
 
 def link_url(token: str, base: str) -> str:

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from . import audit, services
+from .agents import has_display_name
 from .notice import agent_display_name, render_notice
 from .ratelimit import allow_link_request
 from .targets import origin_of
@@ -103,6 +104,7 @@ class ConsentView(View):
             "link": link,
             "notice": render_notice(link),
             "agent_name": agent_display_name(link),
+            "agent_named": has_display_name(link.created_by),
             "site": urlsplit(link.target_url).netloc,
             "changed": changed,
         }

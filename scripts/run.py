@@ -18,18 +18,21 @@ sys.path.insert(0, ROOT)
 from supportreplay.web import daphne_command  # noqa: E402
 
 BIN = os.path.dirname(sys.executable)
-PORT = int(os.environ.get("PORT", "8000"))
-HOST = os.environ.get("WEB_HOST") or os.environ.get("HOST", "127.0.0.1")
 
 
-def read_dotenv_redis() -> str:
-    url = os.environ.get("REDIS_URL")
-    if not url and os.path.exists(os.path.join(ROOT, ".env")):
+def dotenv_value(name: str, default: str) -> str:
+    """An environment variable, else its line in .env (the file settings.py reads), else the default."""
+    value = os.environ.get(name)
+    if not value and os.path.exists(os.path.join(ROOT, ".env")):
         with open(os.path.join(ROOT, ".env")) as dotenv:
             for line in dotenv:
-                if line.strip().startswith("REDIS_URL="):
-                    url = line.split("=", 1)[1].strip().strip("'\"")
-    return url or "redis://127.0.0.1:6379/0"
+                if line.strip().startswith(f"{name}="):
+                    value = line.split("=", 1)[1].strip().strip("'\"")
+    return value or default
+
+
+PORT = int(dotenv_value("PORT", "8000"))
+HOST = dotenv_value("WEB_HOST", os.environ.get("HOST", "127.0.0.1"))
 
 
 def manage(*args: str, env: dict) -> None:
@@ -51,10 +54,10 @@ def wait_healthy(timeout: float = 60) -> bool:
 
 def main() -> int:
     children: list[subprocess.Popen] = []
-    redis_url, redis_proc = localredis.ensure(read_dotenv_redis())
+    redis_url, redis_proc = localredis.ensure(dotenv_value("REDIS_URL", "redis://127.0.0.1:6379/0"))
     if redis_proc:
         children.append(redis_proc)
-    env = {**os.environ, "REDIS_URL": redis_url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "REDIS_URL": redis_url, "PORT": str(PORT), "WEB_HOST": HOST, "PYTHONUNBUFFERED": "1"}
     os.makedirs(os.path.join(ROOT, "var"), exist_ok=True)
 
     def stop(*_args) -> None:

@@ -37,6 +37,9 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Where the web process listens (supportreplay.web starts daphne there; `make run` too).
+WEB_HOST = env.str("WEB_HOST", default="127.0.0.1")
+PORT = env.int("PORT", default=8000)
 
 INSTALLED_APPS = [
     "daphne",

@@ -49,6 +49,10 @@ def daphne_command(
 
 
 def main() -> None:
+    import environ
+
+    # The same optional .env as settings.py, so PORT / WEB_HOST there apply to daphne too.
+    environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env", overwrite=False)
     command = daphne_command()
     os.execv(command[0], command)  # noqa: S606 (a fixed argv, no shell)
 
