@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import health
+from .install.views import install_page
 from .metrics import metrics_view
 
 admin.site.site_header = "SupportReplay"
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz/live", health.live, name="healthz-live"),
     path("healthz/ready", health.ready, name="healthz-ready"),
     path("metrics", metrics_view, name="metrics"),
+    path("install/", install_page, name="install"),
     path("admin/", admin.site.urls),
     path("", include("magiclinks.urls")),
     path("", include("sessions.urls")),

@@ -52,7 +52,9 @@ def main() -> None:
     import environ
 
     # The same optional .env as settings.py, so PORT / WEB_HOST there apply to daphne too.
-    environ.Env.read_env(Path(__file__).resolve().parent.parent / ".env", overwrite=False)
+    dotenv = Path(__file__).resolve().parent.parent / ".env"
+    if dotenv.exists():
+        environ.Env.read_env(dotenv, overwrite=False)
     command = daphne_command()
     os.execv(command[0], command)  # noqa: S606 (a fixed argv, no shell)
 
