@@ -2,6 +2,9 @@
 
 rrweb's network plugin reports `startTime`/`endTime` on the page's performance clock; the event itself is
 stamped when the request finished, so the wall-clock start is the event time minus the duration.
+
+Built from stored (already redacted) events only, and never decodes them: query string pairs keep their
+percent-encoding exactly as stored, so nothing masked in one encoding can come back in another.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from ..archive.chunking import Batch, event_ts
 from ..events import EventType, Kind, classify
@@ -46,6 +49,16 @@ def _mime(headers: Any) -> str:
     return ""
 
 
+def query_pairs(url: str) -> list[dict[str, str]]:
+    """The query string as HAR pairs, split on "&" and "=" but not decoded (see the module docstring)."""
+    query = urlsplit(url).query
+    pairs = []
+    for part in query.split("&") if query else ():
+        name, _, value = part.partition("=")
+        pairs.append({"name": name, "value": value})
+    return pairs
+
+
 def entry(request: Mapping[str, Any], finished_ms: int, page_id: str | None) -> dict[str, Any]:
     start, end = request.get("startTime"), request.get("endTime")
     duration = float(end - start) if isinstance(start, int | float) and isinstance(end, int | float) else 0.0
@@ -61,9 +74,7 @@ def entry(request: Mapping[str, Any], finished_ms: int, page_id: str | None) -> 
         "httpVersion": "HTTP/1.1",
         "cookies": [],
         "headers": _headers(request.get("requestHeaders")),
-        "queryString": [
-            {"name": k, "value": v} for k, v in parse_qsl(urlsplit(url).query, keep_blank_values=True)
-        ],
+        "queryString": query_pairs(url),
         "headersSize": -1,
         "bodySize": len(req_body.encode()) if req_body is not None else -1,
     }

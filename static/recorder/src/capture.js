@@ -1,7 +1,8 @@
 // How rrweb is configured and what is done to each event before it is batched. Pure (no DOM access at
 // import time) so node can test the event masking.
 import { makeOwnTrafficTest, sanitizeRequest } from "./headers.js";
-import { makeTextMasker, maskDeep, maskInput, maskUrl, truncate } from "./masking.js";
+import { makeTextMasker, maskInput, maskUrl, stripCredential, truncate } from "./masking.js";
+import { redactEvent } from "./redact.js";
 
 export const CONSOLE_PLUGIN = "rrweb/console@1";
 export const NETWORK_PLUGIN = "rrweb/network@1";
@@ -47,19 +48,22 @@ export function networkPluginOptions(options, supportOrigin) {
     recordBody: !!options.bodies,
     // Requests the page made before the recorder started (it loads async), from resource timing.
     recordInitialRequests: true,
-    transformRequestFn: (request) => sanitizeRequest(request, { bodies: !!options.bodies, isOwn }),
+    transformRequestFn: (request) =>
+      sanitizeRequest(request, { bodies: !!options.bodies, isOwn, maskAllText: !!options.mask_all_text }),
   };
 }
 
-/** Last line of defence before an event is batched: URLs without credential, text without cards/emails. */
-export function maskEvent(event) {
+/**
+ * Last line of defence before an event is batched: the whole privacy contract (redact.js) on every
+ * string of the event, and no recording credential in the page URL. `options`: the link's capture
+ * options (`mask_all_text` also masks URLs and titles).
+ */
+export function maskEvent(event, options) {
   if (!event || typeof event !== "object") return event;
   if (event.type === 4 && event.data && typeof event.data.href === "string") {
-    event.data.href = maskUrl(event.data.href);
-  } else if (event.type === 5 || event.type === 6) {
-    event.data = maskDeep(event.data);
+    event.data.href = stripCredential(event.data.href);
   }
-  return event;
+  return redactEvent(event, !!(options && options.mask_all_text));
 }
 
 function stringifyArg(value) {

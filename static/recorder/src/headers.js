@@ -1,6 +1,6 @@
 // Network metadata filtering: headers only from a safe list, credentials never, bodies only when the link
 // allows them, and the recorder's own traffic never.
-import { maskSensitive, maskUrl, truncate } from "./masking.js";
+import { maskText, maskUrl, truncate } from "./masking.js";
 
 export const SAFE_HEADERS = new Set([
   "accept",
@@ -32,7 +32,7 @@ export function filterHeaders(headers) {
   const out = {};
   for (const [name, value] of Object.entries(headers)) {
     const lower = String(name).toLowerCase();
-    if (SAFE_HEADERS.has(lower) && !SECRET_NAME.test(lower)) out[lower] = maskSensitive(String(value));
+    if (SAFE_HEADERS.has(lower) && !SECRET_NAME.test(lower)) out[lower] = maskText(String(value));
   }
   return out;
 }
@@ -54,10 +54,10 @@ export function makeOwnTrafficTest(supportOrigin) {
  * The network plugin's transformRequestFn: returns a cleaned copy of a request, or undefined to drop it.
  * Adds `url` (the plugin calls it `name`) so every consumer reads one field.
  */
-export function sanitizeRequest(request, { bodies, isOwn }) {
+export function sanitizeRequest(request, { bodies, isOwn, maskAllText = false }) {
   if (!request || typeof request.name !== "string") return undefined;
   if (isOwn(request.name)) return undefined;
-  const url = maskUrl(request.name);
+  const url = maskUrl(request.name, maskAllText);
   const out = {
     url,
     name: url,
@@ -72,7 +72,7 @@ export function sanitizeRequest(request, { bodies, isOwn }) {
   };
   if (bodies) {
     for (const key of ["requestBody", "responseBody"]) {
-      if (typeof request[key] === "string") out[key] = truncate(maskSensitive(request[key]), BODY_LIMIT);
+      if (typeof request[key] === "string") out[key] = truncate(maskText(request[key]), BODY_LIMIT);
     }
   }
   for (const key of Object.keys(out)) if (out[key] === undefined) delete out[key];

@@ -92,18 +92,20 @@ function start(win, cfg, store, tabState, releaseTab) {
     }
   };
 
+  // The link's capture options, for the privacy pass every event takes (maskEvent, capture.js).
+  let captureOptions = tabState.options || null;
   const emit = (event) => {
     if (finished) return;
-    batcher.add(maskEvent(event));
+    batcher.add(maskEvent(event, captureOptions));
     if (event.type !== 2) return;
     if (earlyQueue) {
-      for (const early of earlyConsoleEvents(earlyQueue, event.timestamp)) batcher.add(maskEvent(early));
+      for (const early of earlyConsoleEvents(earlyQueue, event.timestamp)) batcher.add(maskEvent(early, captureOptions));
       earlyQueue = null;
     }
     if (beforeSnapshot) {
       for (const held of beforeSnapshot) {
         held.timestamp = Math.max(held.timestamp, event.timestamp);
-        batcher.add(maskEvent(held));
+        batcher.add(maskEvent(held, captureOptions));
       }
       beforeSnapshot = null;
     }
@@ -112,6 +114,7 @@ function start(win, cfg, store, tabState, releaseTab) {
   const startRecording = (options) => {
     if (recording || finished) return;
     recording = true;
+    captureOptions = options;
     restoreConsole();
     if (!options.console) earlyQueue = null;
     const plugins = [];

@@ -22,7 +22,9 @@ test("meta, custom and plugin events lose credentials, cards and emails", () => 
   const log = maskEvent({ type: 6, data: { plugin: "rrweb/console@1", payload: { payload: ['"4111 1111 1111 1111"'] } } });
   assert.deepEqual(log.data.payload.payload, ['"[card]"']);
   const dom = { type: 3, data: { source: 5, text: "4111111111111111" } };
-  assert.equal(maskEvent(dom).data.text, "4111111111111111", "DOM events are masked by rrweb itself");
+  assert.equal(maskEvent(dom).data.text, "[card]", "whatever rrweb let through is checked by content");
+  const all = maskEvent({ type: 4, data: { href: "https://s.test/orders/12?x=1" } }, { mask_all_text: true });
+  assert.equal(all.data.href, "https://s.test/******/**?*=*", "mask all text keeps only the origin of URLs");
 });
 
 test("early console calls become console plugin events", () => {
