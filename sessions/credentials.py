@@ -31,3 +31,12 @@ def verify(credential: object) -> UUID:
         return UUID(payload["s"])
     except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise BadCredential(type(exc).__name__) from exc
+
+
+def issued_within(credential: str, seconds: int) -> bool:
+    """True when `credential` (already verified) was issued at most `seconds` ago."""
+    try:
+        signing.loads(credential, salt=SALT, max_age=seconds)
+    except signing.BadSignature:
+        return False
+    return True

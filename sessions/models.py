@@ -53,6 +53,9 @@ class RecordingSession(models.Model):
     )
     archive_error = models.TextField(blank=True)
     summary = models.JSONField(default=dict, blank=True)
+    # SHA-256 of (session id, device secret) of the browser that claimed the credential first
+    # (sessions/device_binding.py); empty until then.
+    device_hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-started_at"]

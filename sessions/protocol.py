@@ -24,6 +24,7 @@ class CloseCode(IntEnum):
     MALFORMED = 4400
     BAD_CREDENTIAL = 4401
     ORIGIN_NOT_ALLOWED = 4403
+    NOT_THIS_BROWSER = 4409  # the credential belongs to another browser (sessions/device_binding.py)
     SESSION_ENDED = 4410
     FRAME_TOO_LARGE = 4413
     RATE_LIMITED = 4429
@@ -46,6 +47,7 @@ class HelloFrame(TypedDict):
     cred: str
     tab: str
     page: int
+    dev: str  # the browser's device secret ("" when absent)
 
 
 class EventsFrame(TypedDict):
@@ -119,6 +121,7 @@ class Limits:
 
 
 TAB_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{0,128}")
 MAX_SEQ = 2**53 - 1  # what a JavaScript number holds exactly
 VALID_EVENT_TYPES = frozenset(int(t) for t in EventType)
 _SCALARS = frozenset({str, int, bool, type(None)})
@@ -179,7 +182,10 @@ def _hello(frame: dict) -> HelloFrame:
         raise _malformed("tab must match [A-Za-z0-9_-]{1,64}")
     if not _is_int(page) or not 0 <= page <= MAX_SEQ:
         raise _malformed("page must be an integer >= 0")
-    return HelloFrame(t="hello", cred=cred if isinstance(cred, str) else "", tab=tab, page=page)
+    dev = frame.get("dev", "")
+    if not isinstance(dev, str) or not DEVICE_RE.fullmatch(dev):
+        raise _malformed("dev must match [A-Za-z0-9_-]{0,128}")
+    return HelloFrame(t="hello", cred=cred if isinstance(cred, str) else "", tab=tab, page=page, dev=dev)
 
 
 def _part(frame: dict, limits: Limits) -> PartFrame:

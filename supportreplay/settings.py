@@ -199,6 +199,8 @@ SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS = env.float("SUPPORTREPLAY_HELLO_TIMEOUT_SEC
 SUPPORTREPLAY_CHECKOUT_EVERY_MS = env.int("SUPPORTREPLAY_CHECKOUT_EVERY_MS", default=5 * 60 * 1000)
 SUPPORTREPLAY_METRICS_TOKEN = env.str("SUPPORTREPLAY_METRICS_TOKEN", default="")
 # Backstop of the signal-driven close of a revoked agent's watch sockets (docs/SECURITY.md).
+# The first browser that connects within this many seconds of consent owns the recording (docs/PRIVACY.md).
+SUPPORTREPLAY_CLAIM_SECONDS = env.int("SUPPORTREPLAY_CLAIM_SECONDS", default=120)
 SUPPORTREPLAY_WATCH_RECHECK_SECONDS = env.float("SUPPORTREPLAY_WATCH_RECHECK_SECONDS", default=5.0)
 # The Brew & Co. demo shop at /demo/ (a page to record): on for local runs, off in production.
 SUPPORTREPLAY_DEMO = env.bool("SUPPORTREPLAY_DEMO", default=DEBUG)

@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 
 from supportreplay import metrics
 
-from .. import credentials, keys, services
+from .. import credentials, device_binding, keys, services
 from ..models import EndReason
 from ..protocol import (
     AckFrame,
@@ -160,6 +160,8 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
         if not session.live:
             raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
+        if not await database_sync_to_async(device_binding.admit)(session_id, frame["cred"], frame["dev"]):
+            raise ProtocolError(CloseCode.NOT_THIS_BROWSER, "credential belongs to another browser")
         acked = await self.store.open_connection(session_id, frame["tab"])
         if acked is None:
             raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")

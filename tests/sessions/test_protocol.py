@@ -34,7 +34,7 @@ def refused(data, limits=LIMITS) -> CloseCode:
 
 def test_hello_decodes_to_a_typed_frame():
     frame = decode_frame(pack({"t": "hello", "cred": "c" * 40, "tab": "tab-1", "page": 3}), LIMITS)
-    assert frame == {"t": "hello", "cred": "c" * 40, "tab": "tab-1", "page": 3}
+    assert frame == {"t": "hello", "cred": "c" * 40, "tab": "tab-1", "page": 3, "dev": ""}
 
 
 def test_events_frame_keeps_the_events():

@@ -135,6 +135,7 @@ export function backoffDelay(attempt, random = Math.random, base = 500, cap = 30
 export function closeAction(code) {
   if (code === 4410 || code === 4401) return "ended";
   if (code === 4403) return "refused";
+  if (code === 4409) return "other-browser";
   // The first unacked batch was refused: drop it (the server records a gap) and reconnect.
   if (code === 4400 || code === 4413) return "drop";
   return "retry";

@@ -36,9 +36,34 @@
       return orig.apply(console, arguments);
     };
   });
-  w.__sr = { cred: cred, src: me.src, q: q, con: con, wr: wr };
+  w.__sr = { cred: cred, dev: device(w), src: me.src, q: q, con: con, wr: wr };
   var s = d.createElement("script");
   s.async = true;
   s.src = me.src.replace(/loader\.js(?=[?#]|$)/, "recorder.js");
   (d.head || d.documentElement).appendChild(s);
+  // This browser's device secret for this origin: the first browser to use a credential owns it, so a
+  // forwarded #sr= link records nothing elsewhere (sessions/device_binding.py). localStorage is shared by
+  // the tabs of one browser profile; sessionStorage, then memory, are fallbacks when it is blocked.
+  function device(w) {
+    var k = "sr.device";
+    var fresh = "";
+    var i, s, v;
+    try {
+      var b = new Uint8Array(16);
+      w.crypto.getRandomValues(b);
+      for (i = 0; i < 16; i++) fresh += (b[i] + 256).toString(16).slice(1);
+    } catch (e) {
+      for (i = 0; i < 32; i++) fresh += ((Math.random() * 16) | 0).toString(16);
+    }
+    for (i = 0; i < 2; i++) {
+      try {
+        s = i ? w.sessionStorage : w.localStorage;
+        v = s.getItem(k);
+        if (/^[\w-]{22,128}$/.test(v || "")) return v;
+        s.setItem(k, fresh);
+        if (s.getItem(k) === fresh) return fresh;
+      } catch (e) {}
+    }
+    return fresh;
+  }
 })(window, document);

@@ -21,6 +21,14 @@ import { ingestUrl, Transport } from "./transport.js";
 import { watchLongTasks, watchVitals } from "./vitals.js";
 
 const PERSIST_EVERY_MS = 1000;
+const ENDED_MESSAGES = {
+  ended: "This support session has ended. Nothing more is shared.",
+  refused: "Support could not accept this page, so nothing is shared.",
+  // 4409: the link was accepted in another browser (a forwarded link); this one was never recorded.
+  "other-browser":
+    "This sharing link was accepted in another browser, so nothing from this browser is shared. " +
+    "Ask support for a new link if you want to share this screen.",
+};
 const PERSIST_PERIODIC_MAX_BYTES = 512 * 1024;
 
 function start(win, cfg, store, tabState, releaseTab) {
@@ -157,7 +165,7 @@ function start(win, cfg, store, tabState, releaseTab) {
   transport = new Transport({
     url: ingestUrl(cfg.src),
     outbox,
-    hello: () => ({ t: "hello", cred: cfg.cred, tab: tabState.tab, page: tabState.page }),
+    hello: () => ({ t: "hello", cred: cfg.cred, tab: tabState.tab, page: tabState.page, dev: cfg.dev || "" }),
     onSent: (n) => {
       stats.bytes += n;
       stats.frames += 1;
@@ -176,12 +184,7 @@ function start(win, cfg, store, tabState, releaseTab) {
       if (kind === "snapshot" && recording) snapshotNow();
       if (kind === "stop") finish("This support session has ended. Nothing more is shared.");
     },
-    onEnded: (action) =>
-      finish(
-        action === "refused"
-          ? "Support could not accept this page, so nothing is shared."
-          : "This support session has ended. Nothing more is shared.",
-      ),
+    onEnded: (action) => finish(ENDED_MESSAGES[action] || ENDED_MESSAGES.ended),
   });
 
   // A later page of a consented tab starts recording at once with the options the server gave earlier,

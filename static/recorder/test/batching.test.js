@@ -137,6 +137,7 @@ test("close codes: ended and refused stop, everything else retries", () => {
   assert.equal(closeAction(4410), "ended");
   assert.equal(closeAction(4401), "ended");
   assert.equal(closeAction(4403), "refused");
+  assert.equal(closeAction(4409), "other-browser");
   for (const code of [1006, 1011, 4429, 1001, 4500]) assert.equal(closeAction(code), "retry");
   assert.equal(closeAction(4400), "drop");
   assert.equal(closeAction(4413), "drop");

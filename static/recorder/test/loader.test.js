@@ -6,7 +6,7 @@ import vm from "node:vm";
 const SOURCE = readFileSync(new URL("../src/loader.js", import.meta.url), "utf8");
 
 // Just enough of a browser for the loader: what it touches is recorded so a test can say it was not.
-function page(hash, stored = null) {
+function page(hash, stored = null, local = null) {
   const appended = [];
   const storage = new Map(stored ? [["sr.cred", stored]] : []);
   const log = () => "native";
@@ -16,6 +16,11 @@ function page(hash, stored = null) {
       getItem: (k) => (storage.has(k) ? storage.get(k) : null),
       setItem: (k, v) => storage.set(k, v),
     },
+    localStorage: local && {
+      getItem: (k) => (local.has(k) ? local.get(k) : null),
+      setItem: (k, v) => local.set(k, v),
+    },
+    crypto: globalThis.crypto,
     addEventListener: () => calls.push("addEventListener"),
   };
   win.top = win;
@@ -43,6 +48,16 @@ test("a credential in the fragment leaves the URL, goes to sessionStorage and lo
   p.console.info("early", 1);
   // Arrays made inside the vm have another realm's prototype: compare their JSON.
   assert.equal(JSON.stringify(p.win.__sr.q.map(([level, , args]) => [level, args])), '[["info",["early",1]]]');
+});
+
+test("the loader hands the recorder this browser's device secret, kept in localStorage across pages", () => {
+  const local = new Map();
+  const first = page("#sr=abc", null, local);
+  assert.match(first.win.__sr.dev, /^[0-9a-f]{32}$/);
+  assert.equal(local.get("sr.device"), first.win.__sr.dev);
+  const later = page("#sr=other", null, local);
+  assert.equal(later.win.__sr.dev, first.win.__sr.dev);
+  assert.notEqual(page("#sr=abc", null, new Map()).win.__sr.dev, first.win.__sr.dev);
 });
 
 test("a fragment that is only the credential disappears entirely", () => {
