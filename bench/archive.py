@@ -39,7 +39,7 @@ import zstandard  # noqa: E402
 from _archive_events import session_batches  # noqa: E402
 
 from sessions import keys  # noqa: E402
-from sessions.archive import chunking, format, service, stream, writer  # noqa: E402
+from sessions.archive import chunking, container, format, service, stream, writer  # noqa: E402
 from supportreplay.redis_client import get_redis  # noqa: E402
 
 
@@ -60,7 +60,7 @@ def sizes(batches: list[chunking.Batch], minutes: int) -> dict:
     out["plain_msgpack_zstd9_kb_min"] = plain / 1024 / minutes
     for level in (3, 6, 9, 12):
         started = time.perf_counter()
-        blob, _ = format.build(chunks, level)
+        blob, _ = container.build(chunks, level)
         out[f"ours_zstd{level}"] = (
             len(blob) / 1024 / minutes,
             len(blob) / len(gz),
@@ -81,16 +81,19 @@ def archive_time(batches: list[chunking.Batch]) -> tuple[float, bytes, list[form
     pipe.execute()
     try:
         started = time.perf_counter()
-        read = list(stream.iter_batches(sid))
-        built = service.build(read)
         name = writer.object_name(sid, _dt())
-        writer.write(name, built.blob)
-        service.check_readback(name, built, read)
+        with tempfile.TemporaryFile() as local:
+            built = service.build(stream.iter_batches(sid), local)
+            local.seek(0)
+            writer.write(name, local)
+            local.seek(0)
+            blob = local.read()
+        service.check_readback(name, built)
         elapsed = time.perf_counter() - started
         writer.delete(name)
     finally:
         stream.delete_keys(sid)
-    return elapsed, built.blob, built.entries
+    return elapsed, blob, built.entries
 
 
 def _dt():
@@ -141,7 +144,7 @@ def serve(blob: bytes, entries: list[format.ChunkEntry]) -> http.server.Threadin
         "start_ts": min(e.start_ts for e in entries),
         "chunks": [{"index": e.index, "start_ts": e.start_ts, "end_ts": e.end_ts} for e in entries],
     }
-    dictionary = format.dictionary_of(blob, entries[0])
+    decoder = container.ChunkDecoder(container.head_bytes(blob, entries[0]), entries[0])
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -158,7 +161,7 @@ def serve(blob: bytes, entries: list[format.ChunkEntry]) -> http.server.Threadin
                 body, kind = json.dumps(manifest).encode(), "application/json"
             elif self.path.startswith("/chunks/"):  # what the data API does: decode one chunk, replay events
                 entry = entries[int(self.path.rsplit("/", 1)[1])]
-                records = format.decode_records(format.chunk_bytes(blob, entry), entry.sha256, dictionary)
+                records = decoder.decode(container.chunk_bytes(blob, entry), entry)
                 events = chunking.replay_events(records, entry.tab, entry.lead_meta)
                 body, kind = json.dumps(events, separators=(",", ":")).encode(), "application/json"
             else:

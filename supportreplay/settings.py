@@ -185,6 +185,9 @@ SUPPORTREPLAY_MAX_SESSION_MINUTES = env.int("SUPPORTREPLAY_MAX_SESSION_MINUTES",
 SUPPORTREPLAY_RETENTION_DAYS = env.int("SUPPORTREPLAY_RETENTION_DAYS", default=30)
 SUPPORTREPLAY_ARCHIVE_LOCK_SECONDS = env.int("SUPPORTREPLAY_ARCHIVE_LOCK_SECONDS", default=60)
 SUPPORTREPLAY_ARCHIVE_PAGE_SIZE = env.int("SUPPORTREPLAY_ARCHIVE_PAGE_SIZE", default=500)
+# Bytes of stream entries per archive read (one entry larger than this is still read alone): bounds the
+# Redis reply buffer and the worker's page whatever the entries' sizes.
+SUPPORTREPLAY_ARCHIVE_PAGE_BYTES = env.int("SUPPORTREPLAY_ARCHIVE_PAGE_BYTES", default=2 * 1024 * 1024)
 # Test-only: sleep between stream pages so a test can kill a worker mid-archive. Keep 0 in production.
 SUPPORTREPLAY_ARCHIVE_PAGE_DELAY_MS = env.int("SUPPORTREPLAY_ARCHIVE_PAGE_DELAY_MS", default=0)
 SUPPORTREPLAY_MAX_FRAME_BYTES = env.int("SUPPORTREPLAY_MAX_FRAME_BYTES", default=1024 * 1024)

@@ -11,7 +11,7 @@ number chunks identically for the same batches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,13 +43,6 @@ class Batch:
     stream_id: str = field(default="", compare=False)
 
 
-@dataclass
-class _Open:
-    start: int  # position in the flat event list
-    tab: str
-    lead_meta: dict | None
-
-
 def event_ts(event: Any, fallback: int) -> int:
     ts = event.get("timestamp") if isinstance(event, dict) else None
     return int(ts) if isinstance(ts, int | float) else fallback
@@ -59,87 +52,136 @@ def _etype(event: Any) -> Any:
     return event.get("type") if isinstance(event, dict) else None
 
 
+class _Building:
+    """The chunk being filled: its records, event count and time range."""
+
+    def __init__(self, tab: str, lead_meta: dict | None) -> None:
+        self.tab, self.lead_meta = tab, lead_meta
+        self.records: list[Record] = []
+        self.events = 0
+        self.first_ts: int | None = None  # timestamp of its first event (the minimum length counts from it)
+        self.low = self.high = 0
+
+    def add(self, batch: Batch, event: Any) -> None:
+        ts = event_ts(event, batch.ts)
+        last = self.records[-1] if self.records else None
+        if last is not None and last[0] == batch.tab and last[1] == batch.seq:
+            last[3].append(event)
+        else:
+            self.records.append((batch.tab, batch.seq, batch.ts, [event]))
+        if self.first_ts is None:
+            self.first_ts = self.low = self.high = ts
+        else:
+            self.low, self.high = min(self.low, ts), max(self.high, ts)
+        self.events += 1
+
+    def done(self) -> ChunkInput:
+        return ChunkInput(self.records, self.low, self.high, self.events, self.tab, self.lead_meta)
+
+
+class Chunker:
+    """Streaming form of `split`: feed batches in stream order, get each chunk as soon as it is complete.
+
+    Holds one chunk (plus the tab metas), whatever the session's length: what lets the archive run in
+    bounded memory. A meta event is held back until the next event shows whether it leads a new chunk.
+    """
+
+    def __init__(self, min_chunk_ms: int = MIN_CHUNK_MS, max_events: int = MAX_CHUNK_EVENTS) -> None:
+        self.min_chunk_ms, self.max_events = min_chunk_ms, max_events
+        self.last_meta: dict[str, dict] = {}
+        self.current: _Building | None = None
+        self.cut = False  # has a full snapshot opened a chunk yet
+        self.held: tuple[Batch, Any] | None = None  # a meta waiting for the next event
+
+    def feed(self, batch: Batch) -> list[ChunkInput]:
+        done: list[ChunkInput] = []
+        for event in batch.events:
+            chunk = self._event(batch, event)
+            if chunk is not None:
+                done.append(chunk)
+        return done
+
+    def finish(self) -> list[ChunkInput]:
+        self._release()
+        chunk, self.current = self.current, None
+        return [chunk.done()] if chunk is not None and chunk.events else []
+
+    def _release(self) -> None:
+        if self.held is not None:
+            self._building(*self.held).add(*self.held)
+            self.held = None
+
+    def _building(self, batch: Batch, _event: Any) -> _Building:
+        if self.current is None:
+            self.current = _Building(batch.tab, None)
+        return self.current
+
+    def _event(self, batch: Batch, event: Any) -> ChunkInput | None:
+        etype = _etype(event)
+        tab = batch.tab
+        if etype == EventType.META:
+            self.last_meta[tab] = event
+        if etype != EventType.FULL_SNAPSHOT:
+            self._release()
+            if etype == EventType.META:
+                self.held = (batch, event)
+            else:
+                self._building(batch, event).add(batch, event)
+            return None
+        meta_first = self.held is not None and self.held[0].tab == tab
+        if not self.cut:
+            # The first snapshot: the chunk begun at the session's first event becomes chunk 0 (its tab).
+            self.cut = True
+            self._release()
+            self._building(batch, event).tab = tab
+            self.current.add(batch, event)
+            return None
+        current = self.current
+        count = current.events + (1 if self.held is not None else 0)
+        since = event_ts(event, batch.ts) - (current.first_ts or 0)
+        long_enough = since >= self.min_chunk_ms or count >= self.max_events
+        if tab != current.tab or long_enough:
+            if not meta_first:
+                self._release()
+            finished = current.done() if current.events else None
+            self.current = _Building(tab, None if meta_first else self.last_meta.get(tab))
+            self._release()
+            self.current.add(batch, event)
+            return finished
+        self._release()
+        current.add(batch, event)
+        return None
+
+
 def split(
-    batches: Sequence[Batch], min_chunk_ms: int = MIN_CHUNK_MS, max_events: int = MAX_CHUNK_EVENTS
+    batches: Iterable[Batch], min_chunk_ms: int = MIN_CHUNK_MS, max_events: int = MAX_CHUNK_EVENTS
 ) -> list[ChunkInput]:
     """Chunks in stream order; every event of every batch lands in exactly one chunk."""
-    flat: list[tuple[int, int]] = [
-        (b, i) for b, batch in enumerate(batches) for i in range(len(batch.events))
-    ]
-    if not flat:
-        return []
-
-    def ev(pos: int) -> Any:
-        b, i = flat[pos]
-        return batches[b].events[i]
-
-    def ts(pos: int) -> int:
-        b, _ = flat[pos]
-        return event_ts(ev(pos), batches[b].ts)
-
-    last_meta: dict[str, dict] = {}
-    cuts: list[_Open] = []
-    current: _Open | None = None
-    for pos in range(len(flat)):
-        event = ev(pos)
-        tab = batches[flat[pos][0]].tab
-        etype = _etype(event)
-        if etype == EventType.META:
-            last_meta[tab] = event
-        if etype != EventType.FULL_SNAPSHOT:
-            continue
-        # Start the chunk at the meta right before the snapshot (same tab) when there is one.
-        start = pos
-        prev = ev(pos - 1) if pos else None
-        if pos and _etype(prev) == EventType.META and batches[flat[pos - 1][0]].tab == tab:
-            start = pos - 1
-        lead = None if start < pos else last_meta.get(tab)
-        if current is None:
-            current = _Open(0, tab, lead if start == 0 else None)
-            cuts.append(current)
-            continue
-        long_enough = ts(pos) - ts(current.start) >= min_chunk_ms or pos - current.start >= max_events
-        if tab != current.tab or long_enough:
-            current = _Open(start, tab, lead)
-            cuts.append(current)
-    if not cuts:
-        cuts.append(_Open(0, batches[flat[0][0]].tab, None))
-
+    chunker = Chunker(min_chunk_ms, max_events)
     chunks: list[ChunkInput] = []
-    for n, cut in enumerate(cuts):
-        end = cuts[n + 1].start if n + 1 < len(cuts) else len(flat)
-        records: list[Record] = []
-        for pos in range(cut.start, end):
-            b, i = flat[pos]
-            batch = batches[b]
-            if records and records[-1][0] == batch.tab and records[-1][1] == batch.seq and pos != cut.start:
-                records[-1][3].append(batch.events[i])
-            else:
-                records.append((batch.tab, batch.seq, batch.ts, [batch.events[i]]))
-        stamps = [ts(pos) for pos in range(cut.start, end)]
-        chunks.append(
-            ChunkInput(
-                records=records,
-                start_ts=min(stamps),
-                end_ts=max(stamps),
-                events=end - cut.start,
-                tab=cut.tab,
-                lead_meta=cut.lead_meta,
-            )
-        )
-    return chunks
+    for batch in batches:
+        chunks += chunker.feed(batch)
+    return chunks + chunker.finish()
+
+
+def iter_merged(chunks: Iterable[Sequence[Record]]) -> Iterator[Batch]:
+    """The stored batches from chunk records, in order (a batch cut by a boundary is joined again); holds
+    one batch back until the next record shows whether it continues."""
+    last: Batch | None = None
+    for records in chunks:
+        for tab, seq, ts, events in records:
+            if last is not None and (last.tab, last.seq, last.ts) == (tab, seq, ts):
+                last.events.extend(events)
+                continue
+            if last is not None:
+                yield last
+            last = Batch(tab, seq, ts, list(events))
+    if last is not None:
+        yield last
 
 
 def merge_records(chunks: Iterable[Sequence[Record]]) -> list[Batch]:
-    """Rebuild the stored batches from chunk records (a batch cut by a boundary is joined again)."""
-    batches: list[Batch] = []
-    for records in chunks:
-        for tab, seq, ts, events in records:
-            if batches and batches[-1].tab == tab and batches[-1].seq == seq and batches[-1].ts == ts:
-                batches[-1].events.extend(events)
-            else:
-                batches.append(Batch(tab, seq, ts, list(events)))
-    return batches
+    return list(iter_merged(chunks))
 
 
 def replay_events(records: Sequence[Record], tab: str, lead_meta: dict | None) -> list[dict]:

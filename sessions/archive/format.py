@@ -1,29 +1,29 @@
-"""Archive container layout and codec. Pure: bytes in, bytes out.
+"""Archive codec: how one chunk's records become one zstd frame and back. Pure: bytes in, bytes out.
 
-Layout of one object::
+Layout of one object (format 3, written by `container.ObjectWriter` in one pass)::
 
-    MAGIC (8) | dictionary frame | chunk 0 | chunk 1 | ... | index | len(index) (4, big endian) | END (8)
+    MAGIC (8) | chunk 0 | chunk 1 | ... | dictionary frame | assets frame | index | len(index) (4) | END (8)
 
-Each chunk is an independent zstd frame holding the msgpack list of its records ``[tab, seq, ts, events]``,
-so a reader fetches the dictionary and one chunk (two byte ranges) and never the rest. The trailing index
-repeats the manifest the database holds, which keeps an object self-describing.
+Each chunk is an independent zstd frame holding the msgpack of ``[mouse-move columns, [[tab, seq, ts,
+events], ...]]``, so a reader fetches one chunk plus the dictionary and assets frames (one contiguous byte
+range) and never the rest. The trailing index repeats the manifest the database holds, which keeps an
+object self-describing. Format 2 objects (dictionary frame first, no assets) are still read.
 
-Two lossless tricks, chosen by measurement (docs/PERFORMANCE.md), take the archive to under half of
-gzip(JSON):
+Three lossless tricks, chosen by measurement (docs/PERFORMANCE.md):
+- large strings (stylesheet text, inlined images) are stored once per session in the assets frame and
+  referenced by byte range (`assets.py`);
 - the dictionary frame holds the first full snapshot of every page (msgpack), used as a zstd raw-content
-  dictionary by every chunk: periodic checkouts of a page mostly repeat its DOM, and each chunk starts with
-  one, so a checkout costs bytes only for what changed;
-- mouse-move events (half of a session's compressed bytes as JSON) are moved into delta-coded integer
-  columns per chunk, leaving a msgpack extension placeholder in place; only events of exactly rrweb's shape
-  with integer fields are moved, and they come back as equal dicts with the same key order. Anything else is
-  stored as it came.
+  dictionary: periodic checkouts of a page mostly repeat its DOM. It grows while the session is written,
+  so each chunk records the size of the prefix it was compressed with (`dict_size`);
+- mouse-move events are moved into delta-coded integer columns per chunk, leaving a msgpack extension
+  placeholder in place; only events of exactly rrweb's shape with integer fields are moved, and they come
+  back as equal dicts with the same key order. Anything else is stored as it came.
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
-import struct
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -31,17 +31,33 @@ from typing import Any
 import msgpack
 import zstandard
 
-MAGIC = b"SRARCHV2"
-END = b"SRAEND02"
-FORMAT_VERSION = 2
+from . import assets as assets_mod
+
+MAGIC = b"SRARCHV3"
+END = b"SRAEND03"
+MAGICS = (b"SRARCHV2", MAGIC)
+ENDS = (b"SRAEND02", END)
+FORMAT_VERSION = 3
 ZSTD_LEVEL = 9
-CODEC = f"msgpack+mm-delta+zstd-{ZSTD_LEVEL}+snapshot-dict"
+CODEC = f"msgpack+mm-delta+zstd-{ZSTD_LEVEL}+snapshot-dict+assets"
 DICT_MAX_BYTES = 2 * 1024 * 1024
 EXT_MOUSE_MOVE = 1
 
 # One stored record: (tab, seq, server ts ms, events). A batch cut by a chunk boundary becomes two records
 # with the same (tab, seq); readers merge them back.
 Record = tuple[str, int, int, list]
+
+
+@dataclass(frozen=True)
+class ChunkInput:
+    """What the container needs from a chunk: its records and the facts the manifest repeats."""
+
+    records: Sequence[Record]
+    start_ts: int
+    end_ts: int
+    events: int
+    tab: str
+    lead_meta: dict | None = None
 
 
 class ArchiveFormatError(ValueError):
@@ -63,6 +79,21 @@ class ChunkEntry:
     # Byte range of the shared dictionary frame (0, 0 when the object has none).
     dict_offset: int = 0
     dict_length: int = 0
+    # Raw dictionary prefix this chunk was compressed with (-1: all of it, format 2).
+    dict_size: int = -1
+    # Byte range of the assets frame; it directly follows the dictionary frame (format 3).
+    assets_offset: int = 0
+    assets_length: int = 0
+
+    @property
+    def head_range(self) -> tuple[int, int]:
+        """(offset, length) of the dictionary and assets frames, read together."""
+        if not self.dict_length and not self.assets_length:
+            return 0, 0
+        start = self.dict_offset if self.dict_length else self.assets_offset
+        if self.assets_length:
+            return start, self.assets_offset + self.assets_length - start
+        return start, self.dict_offset + self.dict_length - start
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -142,10 +173,18 @@ def _mouse_events(table: list) -> list[dict]:
 _PLACEHOLDER = object()
 
 
-def _placeholder(code: int, _data: bytes) -> object:
-    if code != EXT_MOUSE_MOVE:
+def _ext_hook(asset_blob: bytes):
+    def hook(code: int, data: bytes) -> object:
+        if code == EXT_MOUSE_MOVE:
+            return _PLACEHOLDER
+        if code == assets_mod.EXT_ASSET:
+            try:
+                return assets_mod.resolve(asset_blob, data)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise ArchiveFormatError(f"bad asset reference: {exc}") from None
         raise ArchiveFormatError(f"unknown extension {code}")
-    return _PLACEHOLDER
+
+    return hook
 
 
 def _deltas(values: list[int]) -> list[int]:
@@ -174,15 +213,18 @@ def encode_records(
     level: int = ZSTD_LEVEL,
     dictionary: bytes = b"",
     compressor: zstandard.ZstdCompressor | None = None,
+    assets: assets_mod.AssetTable | None = None,
 ) -> tuple[bytes, int]:
     """Compress records into one zstd frame; returns (frame, size of the uncompressed msgpack).
 
-    Pass one `compressor` for all chunks of an object: it digests the dictionary once, not per chunk.
+    Pass one `compressor` per dictionary for all chunks of an object: it digests the dictionary once.
+    With `assets`, large strings are stored there and referenced (the records themselves are not changed).
     """
     mouse = _MouseColumns()
-    body = [[tab, seq, ts, [mouse.take(e) for e in events]] for tab, seq, ts, events in records]
+    take = assets.take if assets is not None else (lambda e: e)
+    body = [[tab, seq, ts, [mouse.take(take(e)) for e in events]] for tab, seq, ts, events in records]
     raw = pack([mouse.encode(), body])
-    return (compressor or _compressor(level, dictionary)).compress(raw), len(raw)
+    return (compressor or make_compressor(level, dictionary)).compress(raw), len(raw)
 
 
 def decode_records(
@@ -190,14 +232,15 @@ def decode_records(
     sha256: str | None = None,
     dictionary: bytes = b"",
     decompressor: zstandard.ZstdDecompressor | None = None,
+    asset_blob: bytes = b"",
 ) -> list[Record]:
     if sha256 is not None and hashlib.sha256(frame).hexdigest() != sha256:
         raise ArchiveFormatError("chunk checksum mismatch")
     try:
-        raw = (decompressor or _decompressor(dictionary)).decompress(frame)
+        raw = (decompressor or make_decompressor(dictionary)).decompress(frame)
     except zstandard.ZstdError as exc:
         raise ArchiveFormatError(f"chunk does not decompress: {exc}") from exc
-    mouse_table, body = unpack(raw, ext_hook=_placeholder)
+    mouse_table, body = unpack(raw, ext_hook=_ext_hook(asset_blob))
     mouse = iter(_mouse_events(mouse_table))
     try:
         return [
@@ -208,128 +251,25 @@ def decode_records(
         raise ArchiveFormatError("mouse-move table shorter than its placeholders") from None
 
 
+def records_digest(records: Sequence[Record]) -> tuple[str, int]:
+    """(sha256, size) of the records' msgpack: what a chunk must decode back to, byte for byte."""
+    raw = pack([[tab, seq, ts, events] for tab, seq, ts, events in records])
+    return hashlib.sha256(raw).hexdigest(), len(raw)
+
+
 def _zdict(dictionary: bytes) -> zstandard.ZstdCompressionDict | None:
     if not dictionary:
         return None
     return zstandard.ZstdCompressionDict(dictionary, dict_type=zstandard.DICT_TYPE_RAWCONTENT)
 
 
-def _compressor(level: int, dictionary: bytes) -> zstandard.ZstdCompressor:
+def make_compressor(level: int, dictionary: bytes) -> zstandard.ZstdCompressor:
     return zstandard.ZstdCompressor(level=level, dict_data=_zdict(dictionary))
 
 
-def _decompressor(dictionary: bytes) -> zstandard.ZstdDecompressor:
+def make_decompressor(dictionary: bytes) -> zstandard.ZstdDecompressor:
     return zstandard.ZstdDecompressor(dict_data=_zdict(dictionary))
-
-
-def snapshot_dictionary(chunks: Sequence[ChunkInput], limit: int = DICT_MAX_BYTES) -> bytes:
-    """msgpack of the first full snapshot of each page (by URL), in order, up to `limit` bytes."""
-    seen: set[str] = set()
-    parts: list[bytes] = []
-    size = 0
-    for chunk in chunks:
-        href = None
-        for _tab, _seq, _ts, events in chunk.records:
-            for event in events:
-                if not isinstance(event, dict):
-                    continue
-                if event.get("type") == 4:
-                    href = str((event.get("data") or {}).get("href"))
-                elif event.get("type") == 2:
-                    key = href or str(len(seen))
-                    if key not in seen:
-                        blob = pack(event)
-                        if size + len(blob) > limit:
-                            return b"".join(parts)
-                        seen.add(key)
-                        parts.append(blob)
-                        size += len(blob)
-                    break
-            else:
-                continue
-            break
-    return b"".join(parts)
 
 
 def decode_dictionary(frame: bytes) -> bytes:
     return zstandard.ZstdDecompressor().decompress(frame) if frame else b""
-
-
-# --- container -----------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChunkInput:
-    """What the container needs from a chunk: its records and the facts the manifest repeats."""
-
-    records: Sequence[Record]
-    start_ts: int
-    end_ts: int
-    events: int
-    tab: str
-    lead_meta: dict | None = None
-
-
-def build(chunks: Sequence[ChunkInput], level: int = ZSTD_LEVEL) -> tuple[bytes, list[ChunkEntry]]:
-    """Encode chunks into one object; returns the bytes and the manifest entries (byte ranges included)."""
-    dictionary = snapshot_dictionary(chunks)
-    dict_frame = zstandard.ZstdCompressor(level=level).compress(dictionary) if dictionary else b""
-    parts = [MAGIC, dict_frame]
-    offset = len(MAGIC) + len(dict_frame)
-    entries: list[ChunkEntry] = []
-    compressor = _compressor(level, dictionary)
-    for index, chunk in enumerate(chunks):
-        frame, raw_size = encode_records(chunk.records, compressor=compressor)
-        entries.append(
-            ChunkEntry(
-                index=index,
-                start_ts=chunk.start_ts,
-                end_ts=chunk.end_ts,
-                offset=offset,
-                length=len(frame),
-                events=chunk.events,
-                raw_bytes=raw_size,
-                sha256=hashlib.sha256(frame).hexdigest(),
-                tab=chunk.tab,
-                lead_meta=chunk.lead_meta,
-                dict_offset=len(MAGIC) if dict_frame else 0,
-                dict_length=len(dict_frame),
-            )
-        )
-        parts.append(frame)
-        offset += len(frame)
-    index_blob = zstandard.ZstdCompressor(level=3).compress(pack([e.as_dict() for e in entries]))
-    parts += [index_blob, struct.pack(">I", len(index_blob)), END]
-    return b"".join(parts), entries
-
-
-def read_index(blob: bytes) -> list[ChunkEntry]:
-    """The manifest stored inside the object itself."""
-    if not blob.startswith(MAGIC) or not blob.endswith(END) or len(blob) < len(MAGIC) + 12:
-        raise ArchiveFormatError("not a SupportReplay archive")
-    (size,) = struct.unpack(">I", blob[-12:-8])
-    start = len(blob) - 12 - size
-    if start < len(MAGIC):
-        raise ArchiveFormatError("archive index out of range")
-    try:
-        entries = unpack(zstandard.ZstdDecompressor().decompress(blob[start : len(blob) - 12]))
-    except zstandard.ZstdError as exc:
-        raise ArchiveFormatError(f"archive index does not decompress: {exc}") from exc
-    return [ChunkEntry.from_dict(e) for e in entries]
-
-
-def chunk_bytes(blob: bytes, entry: ChunkEntry) -> bytes:
-    return blob[entry.offset : entry.offset + entry.length]
-
-
-def dictionary_of(blob: bytes, entry: ChunkEntry) -> bytes:
-    return decode_dictionary(blob[entry.dict_offset : entry.dict_offset + entry.dict_length])
-
-
-def decode_all(blob: bytes, entries: Sequence[ChunkEntry] | None = None) -> list[list[Record]]:
-    """Decode every chunk (checksums checked); the whole-object check used before Redis is cleared."""
-    entries = read_index(blob) if entries is None else entries
-    if not entries:
-        return []
-    decompressor = _decompressor(dictionary_of(blob, entries[0]))
-    return [decode_records(chunk_bytes(blob, e), e.sha256, decompressor=decompressor) for e in entries]

@@ -2,8 +2,9 @@
 
 `archive_session` is idempotent and safe to kill at any point:
 - a Redis lock (refreshed per page, expiring on its own) keeps two workers off one session;
-- the object is written under a temporary name and finalized, then read back and decoded, and compared
-  batch by batch with what the stream held;
+- the stream is read in byte-bounded pages and written chunk by chunk to a local temporary file (one pass,
+  memory bounded by about one chunk), stored under a temporary name and finalized, then read back chunk by
+  chunk by range and each chunk compared (digest of its records) with what the stream held;
 - only after the database says "archived" are the Redis keys deleted. A run killed before that leaves
   the stream untouched, and the next run rewrites the same object name: exactly one archive exists.
 """
@@ -12,12 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import BinaryIO
 from uuid import UUID
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -27,7 +32,7 @@ from supportreplay.redis_client import get_redis
 from .. import keys, store
 from ..models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
 from ..summary import summarize
-from . import chunking, format, reader, stream, verify, writer
+from . import chunking, container, format, reader, stream, verify, writer
 from .lock import LockLost, RedisLock
 
 log = logging.getLogger(__name__)
@@ -46,49 +51,91 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Built:
-    """An archive built in memory from batches: the object's bytes, its manifest and the session summary."""
+    """What writing an archive produced: its manifest, per-chunk digests to verify against, the summary."""
 
-    blob: bytes
     entries: list[format.ChunkEntry]
+    digests: list[tuple[str, int]]  # per chunk: what its records must decode back to
     tabs: dict[str, verify.TabRange]
     summary: dict
     event_count: int
     raw_bytes: int
+    stored_bytes: int
     sha256: str
     start_ts: int
     end_ts: int
+    last_stream_id: str
+    assets: int
 
 
-def build(batches: list[chunking.Batch]) -> Built:
-    """Pure: chunk, encode, checksum and summarise a session's batches."""
-    chunks = chunking.split(batches)
-    blob, entries = format.build(chunks)
-    tabs = verify.tab_ranges(batches)
+class _HashingFile:
+    """Write-through to a binary file, hashing what passes."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out, self.hash = out, hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.hash.update(data)
+        return self.out.write(data)
+
+
+def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
+    """Chunk, encode and write the batches to `out` as they arrive, summarising on the way.
+
+    One pass, linear in the events; memory holds one stream page, one chunk, and the session's capped
+    dictionary and assets, whatever the session's length.
+    """
+    target = _HashingFile(out)
+    writer = container.ObjectWriter(target)
+    chunker = chunking.Chunker()
+    tally = verify.TabTally()
+    digests: list[tuple[str, int]] = []
+    seen = {"events": 0, "last_id": ""}
+
+    def flow() -> Iterator[chunking.Batch]:
+        for batch in batches:
+            tally.add(batch)
+            seen["events"] += len(batch.events)
+            seen["last_id"] = batch.stream_id
+            for chunk in chunker.feed(batch):
+                digests.append(writer.add(chunk)[1])
+            yield batch
+        for chunk in chunker.finish():
+            digests.append(writer.add(chunk)[1])
+
+    summary = summarize(flow())
+    entries = writer.close()
+    tabs = tally.ranges()
     raw = sum(e.raw_bytes for e in entries)
-    summary = summarize(batches, stored_bytes=len(blob), raw_bytes=raw, gaps=verify.gaps_by_tab(tabs))
+    summary.update(stored_bytes=writer.size, raw_bytes=raw, gaps=verify.gaps_by_tab(tabs))
     summary["tabs_detail"] = {tab: r.as_dict() for tab, r in tabs.items()}
     return Built(
-        blob=blob,
         entries=entries,
+        digests=digests,
         tabs=tabs,
         summary=summary,
-        event_count=sum(len(b.events) for b in batches),
+        event_count=seen["events"],
         raw_bytes=raw,
-        sha256=hashlib.sha256(blob).hexdigest(),
+        stored_bytes=writer.size,
+        sha256=target.hash.hexdigest(),
         start_ts=min((e.start_ts for e in entries), default=0),
         end_ts=max((e.end_ts for e in entries), default=0),
+        last_stream_id=seen["last_id"],
+        assets=len(writer.assets),
     )
 
 
-def check_readback(name: str, built: Built, batches: list[chunking.Batch]) -> None:
-    """Read the stored object back, decode every chunk and compare with the stream's batches."""
-    stored = reader.read_object(name)
-    if hashlib.sha256(stored).hexdigest() != built.sha256:
-        raise verify.ArchiveMismatch("stored object differs from the bytes written")
-    entries = format.read_index(stored)
-    if entries != built.entries:
+def check_readback(name: str, built: Built, on_chunk: Callable[[], None] | None = None) -> None:
+    """Read the stored object back by ranges: its size, its index, and every chunk decoded to the digest
+    of the records read from the stream (one chunk in memory at a time)."""
+    size = default_storage.size(name)
+    if size != built.stored_bytes:
+        raise verify.ArchiveMismatch(f"stored object has {size} bytes, {built.stored_bytes} were written")
+    if reader.read_index(name, size) != built.entries:
         raise verify.ArchiveMismatch("stored index differs from the manifest")
-    verify.check_identical(batches, chunking.merge_records(format.decode_all(stored, entries)))
+    for entry, records in reader.iter_chunks(name, built.entries):
+        verify.check_chunk(entry.index, built.digests[entry.index], format.records_digest(records))
+        if on_chunk:
+            on_chunk()
 
 
 def _lock(session_id: UUID | str) -> RedisLock:
@@ -128,13 +175,14 @@ def _archive_locked(sid: str, lock: RedisLock) -> Outcome:
     name = writer.object_name(sid, session.started_at)
     try:
         for _attempt in range(MAX_ATTEMPTS):
-            batches = list(stream.iter_batches(sid, on_page=lock.refresh))
-            built = build(batches)
+            with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as local:
+                built = build(stream.iter_batches(sid, on_page=lock.refresh), local)
+                lock.refresh()
+                local.seek(0)
+                writer.write(name, local)
             lock.refresh()
-            writer.write(name, built.blob)
-            lock.refresh()
-            check_readback(name, built, batches)
-            if stream.last_id(sid) == (batches[-1].stream_id if batches else ""):
+            check_readback(name, built, on_chunk=lock.refresh)
+            if stream.last_id(sid) == built.last_stream_id:
                 break
             log.info("archive %s: stream grew while archiving, reading again", sid)
         else:
@@ -152,8 +200,8 @@ def _archive_locked(sid: str, lock: RedisLock) -> Outcome:
         log.exception("archive %s failed", sid)
         raise
     stream.delete_keys(sid)
-    log.info("archive %s: %d events, %d bytes stored", sid, built.event_count, len(built.blob))
-    return Outcome("archived", sid, f"{len(built.blob)} bytes")
+    log.info("archive %s: %d events, %d bytes stored", sid, built.event_count, built.stored_bytes)
+    return Outcome("archived", sid, f"{built.stored_bytes} bytes")
 
 
 def _compare_with_counters(sid: str, built: Built) -> None:
@@ -186,7 +234,7 @@ def _commit(session: RecordingSession, name: str, built: Built, elapsed_ms: int)
                 "tabs": {tab: r.as_dict() for tab, r in built.tabs.items()},
                 "event_count": built.event_count,
                 "raw_bytes": built.raw_bytes,
-                "stored_bytes": len(built.blob),
+                "stored_bytes": built.stored_bytes,
                 "sha256": built.sha256,
                 "start_ts": built.start_ts,
                 "end_ts": built.end_ts,
@@ -207,14 +255,20 @@ def _commit(session: RecordingSession, name: str, built: Built, elapsed_ms: int)
 
 
 def verify_stored(archive: SessionArchive) -> int:
-    """Decode every chunk of a stored archive against its manifest; returns the event count."""
-    blob = reader.read_object(archive.storage_name)
-    if hashlib.sha256(blob).hexdigest() != archive.sha256:
+    """Check a stored archive against its manifest, chunk by chunk (range reads); returns the event count."""
+    name = archive.storage_name
+    size = default_storage.size(name)
+    if size != archive.stored_bytes or reader.object_sha256(name, size) != archive.sha256:
         raise verify.ArchiveMismatch("object checksum differs from the manifest")
     entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
-    batches = chunking.merge_records(format.decode_all(blob, entries))
-    count = sum(len(b.events) for b in batches)
-    if count != archive.event_count or verify.tab_ranges(batches).keys() != archive.tabs.keys():
+    if reader.read_index(name, size) != entries:
+        raise verify.ArchiveMismatch("stored index differs from the manifest")
+    count, tabs = 0, set()
+    for _entry, records in reader.iter_chunks(name, entries):
+        for tab, _seq, _ts, events in records:
+            count += len(events)
+            tabs.add(tab)
+    if count != archive.event_count or tabs != archive.tabs.keys():
         raise verify.ArchiveMismatch("decoded events differ from the manifest")
     return count
 

@@ -55,12 +55,11 @@ def _archive_of(session: RecordingSession) -> SessionArchive:
     return archive
 
 
-def _decode_archive(session: RecordingSession) -> tuple[list[format.ChunkEntry], list[list[format.Record]]]:
-    """The whole archive object of `session`, decoded: its chunk entries and each chunk's records."""
+def _archive_chunks(session: RecordingSession) -> Iterator[tuple[format.ChunkEntry, list[format.Record]]]:
+    """Every chunk of `session`'s archive in order, one range read each: one chunk in memory at a time."""
     archive = _archive_of(session)
-    blob = reader.read_object(archive.storage_name)
     entries = [format.ChunkEntry.from_dict(e) for e in archive.manifest]
-    return entries, format.decode_all(blob, entries)
+    yield from reader.iter_chunks(archive.storage_name, entries)
 
 
 # Ended-not-archived sessions are read from Redis on every request; the player asks for the manifest and
@@ -121,16 +120,21 @@ def chunk_events(session: RecordingSession, index: int) -> list[dict]:
 def all_events(session: RecordingSession) -> Iterator[dict]:
     """Every replayable event, chunk after chunk (what the JSON export and the report read)."""
     if session.state == SessionState.ARCHIVED:
-        entries, decoded = _decode_archive(session)
-        for entry, records in zip(entries, decoded, strict=True):
+        for entry, records in _archive_chunks(session):
             yield from chunking.replay_events(records, entry.tab, entry.lead_meta)
         return
     for chunk in _from_stream(session.pk)[1]:
         yield from chunking.replay_events(chunk.records, chunk.tab, chunk.lead_meta)
 
 
-def all_batches(session: RecordingSession) -> list[chunking.Batch]:
-    """Every stored batch (with its tab), from the archive or the stream: for exports that need all tabs."""
+def iter_batches(session: RecordingSession) -> Iterator[chunking.Batch]:
+    """Every stored batch (with its tab), from the archive chunk by chunk, or from the stream."""
     if session.state == SessionState.ARCHIVED:
-        return chunking.merge_records(_decode_archive(session)[1])
-    return _from_stream(session.pk)[0]
+        yield from chunking.iter_merged(records for _entry, records in _archive_chunks(session))
+        return
+    yield from _from_stream(session.pk)[0]
+
+
+def all_batches(session: RecordingSession) -> list[chunking.Batch]:
+    """Every stored batch as a list, for exports that read them more than once."""
+    return list(iter_batches(session))

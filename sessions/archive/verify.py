@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
 from .chunking import Batch
@@ -28,45 +29,52 @@ class TabRange:
         return data
 
 
-def tab_ranges(batches: Sequence[Batch]) -> dict[str, TabRange]:
-    """Per tab: seq range, counts and gaps. seq starts at 0 per tab, so a first seq above 0 is a gap too."""
-    seqs: dict[str, list[int]] = {}
-    events: dict[str, int] = {}
+class TabTally:
+    """Per-tab seqs and event counts, fed batch by batch (8 bytes per batch: a long session's tally stays
+    small while its events stream past)."""
+
+    def __init__(self) -> None:
+        self._seqs: dict[str, array] = {}
+        self._events: dict[str, int] = {}
+
+    def add(self, batch: Batch) -> None:
+        self._seqs.setdefault(batch.tab, array("q")).append(batch.seq)
+        self._events[batch.tab] = self._events.get(batch.tab, 0) + len(batch.events)
+
+    def ranges(self) -> dict[str, TabRange]:
+        """Per tab: seq range, counts and gaps. seq starts at 0 per tab, so a first seq above 0 is a gap."""
+        ranges: dict[str, TabRange] = {}
+        for tab, values in self._seqs.items():
+            unique = sorted(set(values))
+            gaps: list[tuple[int, int]] = []
+            expected = 0
+            for seq in unique:
+                if seq > expected:
+                    gaps.append((expected, seq - 1))
+                expected = seq + 1
+            ranges[tab] = TabRange(
+                first_seq=unique[0],
+                last_seq=unique[-1],
+                batches=len(values),
+                events=self._events[tab],
+                gaps=tuple(gaps),
+                duplicates=len(values) - len(unique),
+            )
+        return ranges
+
+
+def tab_ranges(batches: Iterable[Batch]) -> dict[str, TabRange]:
+    tally = TabTally()
     for batch in batches:
-        seqs.setdefault(batch.tab, []).append(batch.seq)
-        events[batch.tab] = events.get(batch.tab, 0) + len(batch.events)
-    ranges: dict[str, TabRange] = {}
-    for tab, values in seqs.items():
-        unique = sorted(set(values))
-        gaps: list[tuple[int, int]] = []
-        expected = 0
-        for seq in unique:
-            if seq > expected:
-                gaps.append((expected, seq - 1))
-            expected = seq + 1
-        ranges[tab] = TabRange(
-            first_seq=unique[0],
-            last_seq=unique[-1],
-            batches=len(values),
-            events=events[tab],
-            gaps=tuple(gaps),
-            duplicates=len(values) - len(unique),
-        )
-    return ranges
+        tally.add(batch)
+    return tally.ranges()
 
 
 def gaps_by_tab(ranges: dict[str, TabRange]) -> dict[str, list[list[int]]]:
     return {tab: [list(g) for g in r.gaps] for tab, r in ranges.items() if r.gaps}
 
 
-def check_identical(expected: Sequence[Batch], actual: Sequence[Batch]) -> None:
-    """Raise ArchiveMismatch unless both hold the same batches, in order, with equal events."""
-    if len(expected) != len(actual):
-        raise ArchiveMismatch(f"{len(actual)} batches read back, {len(expected)} in the stream")
-    for n, (want, got) in enumerate(zip(expected, actual, strict=True)):
-        if (want.tab, want.seq, want.ts) != (got.tab, got.seq, got.ts):
-            raise ArchiveMismatch(f"batch {n} is {got.tab}/{got.seq}, expected {want.tab}/{want.seq}")
-        if want.events != got.events:
-            raise ArchiveMismatch(f"events of batch {want.tab}/{want.seq} differ")
-    if tab_ranges(expected) != tab_ranges(actual):
-        raise ArchiveMismatch("per-tab seq ranges differ")
+def check_chunk(index: int, expected: tuple[str, int], actual: tuple[str, int]) -> None:
+    """Raise ArchiveMismatch unless a chunk read back decodes to the records written (digest, size)."""
+    if expected != actual:
+        raise ArchiveMismatch(f"chunk {index} decodes to other records than the stream's")

@@ -4,7 +4,7 @@ only after the database says archived, second run a no-op, failure leaves the st
 import pytest
 
 from sessions import keys
-from sessions.archive import chunking, format, reader, service, stream
+from sessions.archive import chunking, container, reader, service, stream
 from sessions.models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
 from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_session
@@ -38,7 +38,7 @@ def test_archive_of_an_ingested_session_reads_back_equal_to_the_stream(redis_db,
     archive = SessionArchive.objects.get(session=session)
     assert (session.state, session.archive_status) == (SessionState.ARCHIVED, ArchiveStatus.DONE)
     blob = reader.read_object(archive.storage_name)
-    assert chunking.merge_records(format.decode_all(blob)) == in_stream
+    assert chunking.merge_records(container.decode_all(blob)) == in_stream
     assert archive.event_count == sum(len(b.events) for b in in_stream) == session.event_count
     assert archive.stored_bytes == len(blob) < archive.raw_bytes / 3
     assert archive.tabs["tab-a"]["first_seq"] == 0

@@ -4,9 +4,8 @@ import itertools
 
 import pytest
 
-from sessions.archive import chunking, format, verify
+from sessions.archive import chunking, container, format, verify
 from sessions.archive.chunking import Batch
-from sessions.archive.service import build
 from tests.sessions.archive_factory import (
     T0,
     as_batches,
@@ -20,9 +19,9 @@ from tests.sessions.archive_factory import (
 
 def test_archive_round_trip_returns_the_same_batches_in_order():
     batches = as_batches(checkout_session(minutes=5))
-    blob, entries = format.build(chunking.split(batches))
-    assert format.read_index(blob) == entries
-    assert chunking.merge_records(format.decode_all(blob)) == batches
+    blob, entries = container.build(chunking.split(batches))
+    assert container.read_index(blob) == entries
+    assert chunking.merge_records(container.decode_all(blob)) == batches
 
 
 def test_every_chunk_starts_with_meta_then_full_snapshot_and_is_at_least_a_minute():
@@ -80,26 +79,29 @@ def test_seq_gaps_are_reported_per_tab():
     assert verify.gaps_by_tab(ranges) == {"a": [[2, 3]], "b": [[0, 1]]}
 
 
-def test_check_identical_refuses_a_changed_event():
-    batches = as_batches(checkout_session(minutes=1))
-    changed = [*batches[:-1], Batch(batches[-1].tab, batches[-1].seq, batches[-1].ts, [{"type": 3}])]
+def test_a_chunk_decoding_to_other_records_fails_its_check():
+    records = as_batches(checkout_session(minutes=1))
+    written = format.records_digest([(b.tab, b.seq, b.ts, b.events) for b in records])
+    changed = [(b.tab, b.seq, b.ts, b.events) for b in records[:-1]] + [
+        (records[-1].tab, 0, 0, [{"type": 3}])
+    ]
+    verify.check_chunk(0, written, written)
     with pytest.raises(verify.ArchiveMismatch):
-        verify.check_identical(batches, changed)
+        verify.check_chunk(0, written, format.records_digest(changed))
 
 
 def test_a_corrupted_chunk_fails_its_checksum():
-    built = build(as_batches(checkout_session(minutes=2)))
-    entry = built.entries[0]
-    corrupt = bytearray(built.blob)
-    corrupt[entry.offset + 10] ^= 0xFF
+    blob, entries = container.build(chunking.split(as_batches(checkout_session(minutes=2))))
+    corrupt = bytearray(blob)
+    corrupt[entries[0].offset + 10] ^= 0xFF
     with pytest.raises(format.ArchiveFormatError):
-        format.decode_all(bytes(corrupt))
+        container.decode_all(bytes(corrupt))
 
 
 def test_an_empty_session_builds_an_archive_without_chunks():
-    built = build([])
-    assert built.entries == []
-    assert format.read_index(built.blob) == []
+    blob, entries = container.build([])
+    assert entries == []
+    assert container.read_index(blob) == []
 
 
 def test_mouse_moves_of_any_shape_come_back_equal_with_their_key_order():
@@ -131,8 +133,43 @@ def test_checkouts_of_a_page_cost_little_thanks_to_the_snapshot_dictionary():
         )
         for n in range(4)
     ]
-    _blob, entries = format.build(chunking.split(batches))
+    _blob, entries = container.build(chunking.split(batches))
     alone, _ = format.encode_records([("t", 0, T0, batches[0].events)])
     assert len(entries) == 4
-    assert entries[0].dict_length > len(alone) / 2
+    assert entries[0].dict_length + entries[0].assets_length > len(alone) / 2
     assert all(e.length < len(alone) / 10 for e in entries)
+
+
+def styled_snapshot(ts: int, css: str, image: str, text: str = "Cart") -> dict:
+    event = full_snapshot(ts, text=text)
+    head = event["data"]["node"]["childNodes"][1]["childNodes"][0]
+    head["childNodes"] = [
+        {"type": 2, "tagName": "link", "attributes": {"rel": "stylesheet", "_cssText": css}, "id": 90},
+        {"type": 2, "tagName": "img", "attributes": {"src": image}, "id": 91, "childNodes": []},
+    ]
+    return event
+
+
+def test_large_strings_are_stored_once_per_session_and_come_back_in_every_chunk():
+    import base64
+    import random
+
+    rng = random.Random(2)
+    css = "".join(f".c{n}{{color:#{rng.randrange(16**6):06x};margin:{n}px}}" for n in range(6000))
+    image = "data:image/png;base64," + base64.b64encode(rng.randbytes(30_000)).decode()
+    batches = [
+        Batch("t", n, T0 + n * 61_000, [meta(T0 + n * 61_000), styled_snapshot(T0 + n * 61_000, css, image)])
+        for n in range(5)
+    ]
+    blob, entries = container.build(chunking.split(batches))
+
+    assert len(entries) == 5
+    assert len(blob) < (len(css) + 30_000) / 2  # five snapshots of ~250 KB of text stored once, compressed
+    assert all(e.length < 2_000 for e in entries)
+    assert chunking.merge_records(container.decode_all(blob, entries)) == batches
+    for entry in entries:  # each chunk alone, with the head: what a seek reads
+        records = container.ChunkDecoder(container.head_bytes(blob, entry), entry).decode(
+            container.chunk_bytes(blob, entry), entry
+        )
+        link = records[0][3][1]["data"]["node"]["childNodes"][1]["childNodes"][0]["childNodes"][0]
+        assert link["attributes"]["_cssText"] == css
