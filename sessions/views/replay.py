@@ -31,6 +31,7 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
             "session": str(session.pk),
             "manifest": f"{base}/data/manifest",
             "chunk": f"{base}/data/chunks/",
+            "steps": f"{base}/data/steps",
             "live": f"{base}/live",
             "state": session.state,
         },

@@ -106,19 +106,20 @@ def test_bug_report_lists_environment_steps_failures_and_links_to_the_error(expo
     response = exporter.get(f"/sessions/{sid}/export/report.md")
     assert response.status_code == 200
     report = response.content.decode()
-    for heading in ("## Environment", "## Pages visited", "## Steps leading to the first error",
+    for heading in ("## Environment", "## Pages visited", "## Steps to reproduce",
                     "## First error", "## Failing requests", "## Errors"):  # fmt: skip
         assert heading in report
     assert "T-1234" in report
     assert "| browser | Chrome 131 |" in report
-    assert 'Clicked button#pay "Pay now"' in report
-    assert "Typed ••••• into input#email" in report
+    assert "Clicked *Pay now* on /cart" in report
+    assert "Typed into *input#email* (masked)" in report
     assert "| POST | https://shop.example/api/pay | 500 | 240.5 ms |" in report
     assert "at pay (app.js:10:5)" in report
     link = re.search(r"Replay at the error: (\S+)", report).group(1)
     assert link == f"http://testserver/sessions/{sid}/?t=60"
-    steps = report.split("## Steps leading to the first error")[1].split("## First error")[0]
-    assert "TypeError" not in steps
+    steps = report.split("## Steps to reproduce")[1].split("## First error")[0]
+    assert "POST /api/pay → 500" in steps
+    assert re.search(rf"\[`\d\d:\d\d`\]\(<http://testserver/sessions/{sid}/\?t=[\d.]+>\) Clicked", steps)
 
 
 def test_every_export_is_audited_and_needs_the_export_permission(client, exporter, redis_db, media):

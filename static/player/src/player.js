@@ -3,13 +3,17 @@
 import "rrweb/dist/style.css";
 import { startLive } from "./live.js";
 import { startReplay } from "./replay.js";
+import { startSteps } from "./steps.js";
 
 function boot() {
   const node = document.getElementById("player-config");
   if (!node) return;
   const config = JSON.parse(node.textContent);
   if (config.mode === "live") startLive(config);
-  else if (config.mode === "replay") startReplay(config);
+  else if (config.mode === "replay") {
+    startReplay(config);
+    if (config.steps) startSteps(config);
+  }
 }
 
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);

@@ -60,6 +60,7 @@ export async function startReplay(config) {
   };
   const player = { replayer: null, base: 0, first: -1, last: -1, playing: false, now: startTs, speed: 1 };
   window.__srReplay = player; // read by tests and handy in the console
+  player.seek = (ts) => seek(ts); // used by the steps list and notes (steps.js)
   ui.duration.textContent = fmtClock(duration);
 
   function loadChunk(index) {

@@ -1,0 +1,160 @@
+"""Roles and accessible names of recorded elements, close enough to Playwright's `get_by_role`. Pure.
+
+A simplified version of the W3C accessible-name computation: `aria-labelledby`, `aria-label`, a `<label>`
+(by `for` or by nesting) for form fields, the element's own text for buttons, links and headings, then
+`title` / `placeholder` / `alt`. Hidden subtrees (`hidden`, `aria-hidden`, `display: none`) are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .mirror import ELEMENT, TEXT, Mirror, Node
+
+SKIP_TEXT_TAGS = frozenset({"script", "style", "noscript", "template", "head", "title"})
+FORM_FIELDS = frozenset({"input", "select", "textarea"})
+INPUT_ROLES = {
+    "button": "button",
+    "submit": "button",
+    "reset": "button",
+    "image": "button",
+    "checkbox": "checkbox",
+    "radio": "radio",
+    "range": "slider",
+    "number": "spinbutton",
+    "search": "searchbox",
+    "email": "textbox",
+    "tel": "textbox",
+    "text": "textbox",
+    "url": "textbox",
+    "": "textbox",
+}
+TAG_ROLES = {
+    "button": "button",
+    "textarea": "textbox",
+    "h1": "heading",
+    "h2": "heading",
+    "h3": "heading",
+    "h4": "heading",
+    "h5": "heading",
+    "h6": "heading",
+    "article": "article",
+    "dialog": "dialog",
+    "li": "listitem",
+    "ul": "list",
+    "ol": "list",
+    "nav": "navigation",
+    "main": "main",
+    "tr": "row",
+    "td": "cell",
+    "fieldset": "group",
+    "option": "option",
+    "img": "img",
+}
+# Roles whose accessible name comes from their content.
+NAME_FROM_CONTENT = frozenset(
+    {"button", "link", "heading", "checkbox", "radio", "tab", "menuitem", "option", "cell", "switch"}
+)
+_SPACES = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+def is_hidden(mirror: Mirror, node: Node) -> bool:
+    for current in (node, *mirror.ancestors(node)):
+        if current.type != ELEMENT:
+            continue
+        attrs = current.attrs
+        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            return True
+        if current.tag == "input" and attrs.get("type") == "hidden":
+            return True
+        if re.search(r"display\s*:\s*none", attrs.get("style", "")):
+            return True
+    return False
+
+
+def role(node: Node) -> str:
+    explicit = node.attrs.get("role", "").split()
+    if explicit:
+        return explicit[0]
+    if node.tag == "input":
+        return INPUT_ROLES.get(node.attrs.get("type", "").lower(), "")
+    if node.tag == "select":
+        return "listbox" if "multiple" in node.attrs or int_attr(node, "size") > 1 else "combobox"
+    if node.tag == "a":
+        return "link" if "href" in node.attrs else ""
+    return TAG_ROLES.get(node.tag, "")
+
+
+def int_attr(node: Node, name: str) -> int:
+    try:
+        return int(node.attrs.get(name, "0"))
+    except ValueError:
+        return 0
+
+
+def text_of(mirror: Mirror, node: Node) -> str:
+    """Visible text of a subtree (images by their alt text, button inputs by their value), squashed."""
+    parts: list[str] = []
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.type == TEXT:
+            parts.append(current.text)
+            continue
+        if current.type != ELEMENT and current is not node:
+            continue
+        attrs = current.attrs
+        if current.tag in SKIP_TEXT_TAGS or "hidden" in attrs or attrs.get("aria-hidden") == "true":
+            continue
+        if current.tag == "img":
+            parts.append(f" {attrs.get('alt', '')} ")
+        elif current.tag == "input" and attrs.get("type") in ("submit", "button", "reset"):
+            parts.append(f" {attrs.get('value', '')} ")
+        parts.append(" ")
+        stack.extend(reversed(list(mirror.children(current))))
+    return squash("".join(parts))
+
+
+def _labelled_by(mirror: Mirror, node: Node) -> str:
+    ids = node.attrs.get("aria-labelledby", "").split()
+    texts = [text_of(mirror, target) for target in (mirror.by_dom_id(i) for i in ids) if target is not None]
+    return squash(" ".join(texts))
+
+
+def label_text(mirror: Mirror, node: Node) -> str:
+    """Text of the `<label>` of a form field (by `for=` or by nesting), without the field's own text."""
+    dom_id = node.attrs.get("id")
+    if dom_id:
+        for candidate in mirror.elements():
+            if candidate.tag == "label" and candidate.attrs.get("for") == dom_id:
+                return text_of(mirror, candidate)
+    for ancestor in mirror.ancestors(node):
+        if ancestor.tag == "label":
+            return text_of(mirror, ancestor)
+    return ""
+
+
+def name(mirror: Mirror, node: Node) -> str:
+    """The accessible name of an element ('' when it has none)."""
+    attrs = node.attrs
+    for candidate in (_labelled_by(mirror, node), squash(attrs.get("aria-label", ""))):
+        if candidate:
+            return candidate
+    if node.tag in FORM_FIELDS and attrs.get("type") not in ("submit", "button", "reset"):
+        label = label_text(mirror, node)
+        if label:
+            return label
+        return squash(attrs.get("title", "") or attrs.get("placeholder", ""))
+    if node.tag == "input":
+        return squash(attrs.get("value", "") or attrs.get("alt", "") or attrs.get("title", ""))
+    if node.tag == "img":
+        return squash(attrs.get("alt", "") or attrs.get("title", ""))
+    if role(node) in NAME_FROM_CONTENT:
+        text = text_of(mirror, node)
+        if text:
+            return text
+    return squash(attrs.get("title", ""))

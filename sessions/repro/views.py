@@ -1,0 +1,44 @@
+"""`/sessions/<id>/data/steps`: the repro steps of a recording, for the replay page (agents who may watch)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from ..archive import source
+from ..models import RecordingSession, SessionState
+from ..permissions import agent_required
+from .steps import as_dict, walk
+
+
+def recording_batches(session: RecordingSession):
+    """The batches of an ended or archived session (404 while live or when the recording is gone)."""
+    if session.state == SessionState.LIVE:
+        raise Http404("session is still live")
+    try:
+        return source.load(session), source.all_batches(session)
+    except source.RecordingUnavailable:
+        raise Http404("recording unavailable") from None
+
+
+@require_GET
+@agent_required
+@gzip_page
+def steps_json(request: HttpRequest, session_id) -> JsonResponse:
+    session = get_object_or_404(RecordingSession, pk=session_id)
+    recording, batches = recording_batches(session)
+    # The same origin as the data API's manifest, so `?t=` means the same moment on the page.
+    start_ts = recording.start_ts or recording.summary.get("start_ts", 0)
+    result = walk(batches)
+    response = JsonResponse(
+        {
+            "start_ts": start_ts,
+            "steps": [as_dict(step, start_ts) for step in result.steps],
+            "truncated": result.truncated,
+        }
+    )
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
