@@ -40,7 +40,8 @@ def test_replay_page_and_report_list_the_customers_steps_and_a_step_seeks_the_re
     poll(lambda: browser.find_elements(By.CSS_SELECTOR, "[data-steps][data-ready]"), timeout=10)
     items = browser.find_elements(By.CSS_SELECTOR, "[data-step-list] .step-text")
     assert [i.text for i in items] == EXPECTED
-    assert "Jane" not in browser.page_source and "4111" not in browser.page_source
+    assert "Jane" not in browser.page_source
+    assert "4111" not in browser.page_source
 
     card_step = browser.find_elements(By.CSS_SELECTOR, "[data-step-list] a.step")[
         EXPECTED.index("Typed into Card number (masked)")
