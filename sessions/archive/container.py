@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import BinaryIO
@@ -149,15 +150,17 @@ class ChunkDecoder:
         frame = head[entry.dict_length : entry.dict_length + entry.assets_length]
         self.assets = decode_dictionary(frame)
         self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
+        self._lock = threading.Lock()  # a decompressor is not thread-safe; a decoder may be shared
 
     def decode(self, frame: bytes, entry: ChunkEntry) -> list[Record]:
         size = len(self.dictionary) if entry.dict_size < 0 else entry.dict_size
         if size > len(self.dictionary):
             raise ArchiveFormatError("chunk needs more dictionary than the object holds")
-        decompressor = self._decompressors.get(size)
-        if decompressor is None:
-            decompressor = self._decompressors[size] = make_decompressor(self.dictionary[:size])
-        return decode_records(frame, entry.sha256, decompressor=decompressor, asset_blob=self.assets)
+        with self._lock:
+            decompressor = self._decompressors.get(size)
+            if decompressor is None:
+                decompressor = self._decompressors[size] = make_decompressor(self.dictionary[:size])
+            return decode_records(frame, entry.sha256, decompressor=decompressor, asset_blob=self.assets)
 
 
 def index_size(trailer: bytes) -> int:

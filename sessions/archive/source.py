@@ -15,7 +15,7 @@ from typing import Any
 
 from ..models import RecordingSession, SessionArchive, SessionState
 from ..summary import summarize
-from . import chunking, format, reader, stream, verify
+from . import chunking, container, format, reader, stream, verify
 
 
 class RecordingUnavailable(LookupError):
@@ -85,6 +85,26 @@ def _from_stream(session_id) -> tuple[list[chunking.Batch], list[format.ChunkInp
     return value
 
 
+# A replay page asks for chunk after chunk of one archive: keep the decoded dictionary and assets of the
+# last few objects (each at most 2 + 16 MiB), so a seek reads and decodes only its chunk.
+_HEADS: OrderedDict[tuple[str, int, int], container.ChunkDecoder] = OrderedDict()
+_HEADS_MAX = 2
+
+
+def _head_decoder(name: str, entry: format.ChunkEntry) -> container.ChunkDecoder:
+    key = (name, *entry.head_range)
+    with _recent_lock:
+        if key in _HEADS:
+            _HEADS.move_to_end(key)
+            return _HEADS[key]
+    decoder = container.ChunkDecoder(reader.read_head(name, entry), entry)
+    with _recent_lock:
+        _HEADS[key] = decoder
+        while len(_HEADS) > _HEADS_MAX:
+            _HEADS.popitem(last=False)
+    return decoder
+
+
 def load(session: RecordingSession) -> Recording:
     if session.state == SessionState.ARCHIVED:
         archive = _archive_of(session)
@@ -109,7 +129,8 @@ def chunk_events(session: RecordingSession, index: int) -> list[dict]:
         if not 0 <= index < len(archive.manifest):
             raise IndexError(index)
         entry = format.ChunkEntry.from_dict(archive.manifest[index])
-        records = reader.read_chunk(archive.storage_name, entry)
+        decoder = _head_decoder(archive.storage_name, entry)
+        records = decoder.decode(reader.read_range(archive.storage_name, entry.offset, entry.length), entry)
         return chunking.replay_events(records, entry.tab, entry.lead_meta)
     _batches, split = _from_stream(session.pk)
     if not 0 <= index < len(split):

@@ -29,7 +29,7 @@ import os, resource, sys
 import django
 django.setup()
 from sessions.archive import service
-import storages.backends.s3, zstandard, msgpack  # everything the verb loads, loaded before the cap
+import zstandard, msgpack  # what the verb loads, loaded before the cap
 
 def status(field):
     for line in open("/proc/self/status"):
