@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import data_views
 from .exports import views as export_views
+from .repro import exports as repro_exports
 from .repro import views as repro_views
 from .views import list as list_views
 from .views import live as live_views
@@ -20,4 +21,5 @@ urlpatterns: list = [
     path("sessions/<uuid:session_id>/export/events.json", export_views.events_json, name="export-events"),
     path("sessions/<uuid:session_id>/export/network.har", export_views.network_har, name="export-har"),
     path("sessions/<uuid:session_id>/export/report.md", export_views.report_md, name="export-report"),
+    path("sessions/<uuid:session_id>/export/playwright.zip", repro_exports.playwright_zip, name="export-pw"),
 ]

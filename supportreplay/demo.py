@@ -83,7 +83,10 @@ def products_api(request: HttpRequest) -> JsonResponse:
 @csrf_exempt  # A stateless fake payment endpoint: there is nothing to forge.
 @require_POST
 def pay_api(request: HttpRequest) -> JsonResponse:
-    """Always fails, so a support agent has a failed request to find in the replay."""
+    """Fails, so a support agent has a failed request to find in the replay. The reproduction-test round
+    trip (tests/e2e/test_repro_playwright.py) turns the bug off with SUPPORTREPLAY_DEMO_PAYMENTS_WORK."""
+    if getattr(settings, "SUPPORTREPLAY_DEMO_PAYMENTS_WORK", False):
+        return JsonResponse({"status": "paid"})
     return JsonResponse(
         {"error": "payment_provider_unavailable", "message": "The payment provider did not answer."},
         status=500,

@@ -28,4 +28,6 @@ if os.environ.get("SR_USE_TEST_DB"):
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 SUPPORTREPLAY_ALLOWED_ORIGINS = ["http://testserver", "http://127.0.0.1", "http://localhost"]
+# The demo shop "with its bug fixed", for the Playwright reproduction round trip (a daphne started with it).
+SUPPORTREPLAY_DEMO_PAYMENTS_WORK = os.environ.get("SR_DEMO_PAYMENTS_WORK") == "1"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / f"celerybeat-test-{SLOT}")

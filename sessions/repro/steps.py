@@ -305,9 +305,20 @@ def _stable_text(text: str, limit: int = 60) -> str:
     return cut
 
 
+def _first_ts(batch: Batch) -> int:
+    event = next((e for e in batch.events if isinstance(e, Mapping)), None)
+    return event_ts(event, batch.ts) if event is not None else batch.ts
+
+
+def in_time_order(batches: Iterable[Batch]) -> list[Batch]:
+    """Batches in the order the customer produced them. The stream keeps arrival order, and a batch the
+    recorder resent after a page load (unacked when the page unloaded) arrives after the next page's."""
+    return sorted(batches, key=lambda b: (_first_ts(b), b.tab, b.seq))
+
+
 def walk(batches: Iterable[Batch]) -> Walk:
     walker = _Walker()
-    for batch in batches:
+    for batch in in_time_order(batches):
         walker.feed(batch)
     return walker.walk
 

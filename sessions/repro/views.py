@@ -19,7 +19,7 @@ def recording_batches(session: RecordingSession):
     if session.state == SessionState.LIVE:
         raise Http404("session is still live")
     try:
-        return source.load(session), source.all_batches(session)
+        return source.load(session), source.iter_batches(session)
     except source.RecordingUnavailable:
         raise Http404("recording unavailable") from None
 

@@ -25,6 +25,7 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
             ("Events JSON", f"{base}/export/events.json"),
             ("Network HAR", f"{base}/export/network.har"),
             ("Bug report", f"{base}/export/report.md"),
+            ("Playwright test", f"{base}/export/playwright.zip"),
         ],
         "player_config": {
             "mode": "replay",

@@ -173,3 +173,28 @@ def test_steps_are_deterministic_and_the_markdown_escapes_recorded_text():
 
 def test_step_kinds_cover_every_kind_of_step():
     assert {k.value for k in StepKind} == {"open", "navigate", "click", "input", "request", "error"}
+
+
+def test_a_batch_resent_after_the_next_page_load_is_walked_in_the_customers_order():
+    from sessions.archive.chunking import Batch
+
+    button = el("button", {}, "Add to cart")
+    field = el("input", {"aria-label": "Card number"})
+    page_one = [meta(T0, SHOP), snapshot(T0, button)]
+    late_click = [click(T0 + 100, button)]  # unacked when the page unloaded, resent from the next page
+    page_two = [
+        meta(T0 + 500, "https://shop.example/checkout"),
+        snapshot(T0 + 500, field),
+        typed(T0 + 600, field),
+    ]
+    stored = [
+        Batch("tab-a", 0, T0, page_one),
+        Batch("tab-a", 2, T0 + 1, page_two),
+        Batch("tab-a", 1, T0 + 2, late_click),
+    ]
+    assert [s.text for s in derive_steps(stored)] == [
+        "Opened /shop",
+        "Clicked *Add to cart* on /shop",
+        "Navigated to /checkout",
+        "Typed into *Card number* (masked)",
+    ]
