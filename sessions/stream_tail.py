@@ -84,9 +84,14 @@ async def read_meta(redis: Redis, session_id: UUID | str) -> dict[str, str | int
     return parse_meta(await redis.hgetall(keys.meta(session_id)))
 
 
+async def newest_snapshot_id(redis: Redis, session_id: UUID | str) -> str:
+    """Stream id of the newest full snapshot ('' when there is none yet)."""
+    return _text(await redis.hget(keys.meta(session_id), "snapshot_id"))
+
+
 async def catch_up(redis: Redis, session_id: UUID | str) -> AsyncIterator[Entry]:
     """Every entry from the newest full snapshot on (the whole stream when there is none yet)."""
-    start = _text(await redis.hget(keys.meta(session_id), "snapshot_id")) or "-"
+    start = await newest_snapshot_id(redis, session_id) or "-"
     stream = keys.events(session_id)
     while True:
         page = await redis.xrange(stream, min=start, max="+", count=CATCHUP_PAGE)

@@ -10,6 +10,8 @@ server never decodes events; the page decodes `ev` as a second msgpack document)
   {"t": "live", "now": ms}                                   catch-up done; what follows is the tail
   {"t": "status", "meta": {...}, "now": ms}                  counters / connection changed
   {"t": "ended", "state": str, "reason": str, "replay_url": str}   then a normal close
+  {"t": "part", "i": int, "n": int, "data": bytes}            one of n pieces of a frame over the
+                                                             frame limit (watch_frames.split)
 
 "N ms behind" on the page = (now - last event timestamp in the batch) + the page's own receive delay;
 `ts` lets it separate the recorder->server part from the server->agent part.
@@ -40,7 +42,7 @@ from magiclinks.audit import record
 from supportreplay.clientip import scope_client_ip
 from supportreplay.redis_client import new_async_redis
 
-from .. import agent_access, keys, stream_tail
+from .. import agent_access, keys, stream_tail, watch_frames
 from ..models import RecordingSession, SessionState
 from .base import NoDbCleanupWebsocketConsumer
 
@@ -156,7 +158,11 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
             self.acked.set()
 
     async def _send(self, frame: dict) -> None:
-        await self.send(bytes_data=msgpack.packb(frame, use_bin_type=True))
+        # A frame over the websocket cap (a big full snapshot) goes as consecutive `part` frames.
+        for message in watch_frames.split(
+            msgpack.packb(frame, use_bin_type=True), watch_frames.frame_limit()
+        ):
+            await self.send(bytes_data=message)
 
     async def _watch(self, state: tuple[str, str]) -> None:
         try:
@@ -173,7 +179,7 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
             if state[0] != SessionState.LIVE:
                 await self._end(state)
                 return
-            await self._request_snapshot()
+            await self._request_snapshot(reuse_recent=True)
             await self._loop(meta)
         except asyncio.CancelledError:
             raise
@@ -257,8 +263,14 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
             # Only the tail counts towards backpressure: acks of catch-up ids (older) pop nothing.
             self.pending.sent(entry)
 
-    async def _request_snapshot(self) -> None:
-        """Ask the recorder (through whichever daphne holds its ingest socket) for a full snapshot."""
+    async def _request_snapshot(self, reuse_recent: bool = False) -> None:
+        """Ask the recorder (through whichever daphne holds its ingest socket) for a full snapshot.
+
+        A joining watcher makes do with a stored snapshot younger than the reuse window (watch_frames)."""
+        if reuse_recent:
+            snapshot_id = await stream_tail.newest_snapshot_id(self.redis, self.session_id)
+            if watch_frames.snapshot_is_recent(snapshot_id, _now_ms(), watch_frames.reuse_seconds()):
+                return
         layer = get_channel_layer()
         if layer is None:
             return

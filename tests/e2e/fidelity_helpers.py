@@ -33,11 +33,11 @@ def controls(driver, side: str) -> dict:
     return driver.execute_script(CONTROLS_JS, side) or {}
 
 
-def open_prefs(driver, base: str, **link_fields):
+def open_prefs(driver, base: str, path: str = "/demo/fidelity", **link_fields):
     from tests.sessions.factories import make_session
 
-    recording = make_session(f"{base}/demo/fidelity", **link_fields)
-    driver.get(f"{base}/demo/fidelity#sr={recording.credential}")
+    recording = make_session(f"{base}{path}", **link_fields)
+    driver.get(f"{base}{path}#sr={recording.credential}")
     wait_for(lambda: "Sharing this tab" in banner_text(driver), message="customer's banner")
     return recording
 

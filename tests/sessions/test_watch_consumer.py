@@ -1,6 +1,7 @@
 """WatchConsumer against a real Redis and the real channel layer: permissions, audit, catch-up, tail,
 snapshot request, backpressure resync and the end of a session."""
 
+import asyncio
 import json
 
 import msgpack
@@ -99,8 +100,9 @@ async def test_agent_without_watch_permission_is_closed_with_4403(agent_and_sess
 
 
 async def test_join_sends_catch_up_from_newest_full_snapshot_asks_for_snapshot_and_audits(
-    agent_and_session, redis_db
+    agent_and_session, redis_db, settings
 ):
+    settings.SUPPORTREPLAY_WATCH_SNAPSHOT_REUSE_SECONDS = 0  # never reuse: every join asks for one
     agent, session, cookie = agent_and_session
     rec = live.SimRecorder(redis_db, session.pk)
     rec.send(live.page_events("https://shop.example/cart", [live.text("old page")]))
@@ -128,6 +130,55 @@ async def test_join_sends_catch_up_from_newest_full_snapshot_asks_for_snapshot_a
     audit = await AuditEvent.objects.aget(action="session.watch")
     assert audit.actor_id == agent.pk
     assert audit.object_id == str(session.pk)
+    await comm.disconnect()
+
+
+async def test_join_reuses_a_recent_snapshot_instead_of_asking_the_customer(
+    agent_and_session, redis_db, settings
+):
+    settings.SUPPORTREPLAY_WATCH_SNAPSHOT_REUSE_SECONDS = 60
+    _agent, session, cookie = agent_and_session
+    rec = live.SimRecorder(redis_db, session.pk)
+    newest = rec.send(live.page_events("https://shop.example/cart", [live.text("current page")]))
+    layer = get_channel_layer()
+    probe = await layer.new_channel()
+    await layer.group_add(keys.control_group(session.pk), probe)
+
+    comm = communicator(session.pk, cookie)
+    await comm.connect()
+    got = await frames_until(comm, "live")
+    assert [f["id"] for f in got if f["t"] == "batch"] == [newest]
+    # A request would have been sent before the catch-up began, so it would be waiting by now.
+    with pytest.raises(TimeoutError):
+        await asyncio.wait_for(layer.receive(probe), 0.3)
+    await comm.disconnect()
+
+
+async def test_a_frame_over_the_frame_limit_arrives_in_parts_that_join_to_it(
+    agent_and_session, redis_db, settings
+):
+    settings.SUPPORTREPLAY_MAX_FRAME_BYTES = 64 * 1024
+    _agent, session, cookie = agent_and_session
+    rec = live.SimRecorder(redis_db, session.pk)
+    big = "x" * (300 * 1024)
+    newest = rec.send(live.page_events("https://shop.example/big", [live.text(big)]))
+
+    comm = communicator(session.pk, cookie)
+    await comm.connect()
+    parts = []
+    while True:
+        raw = await comm.receive_output(5)
+        assert len(raw["bytes"]) <= 64 * 1024
+        message = msgpack.unpackb(raw["bytes"])
+        if message["t"] == "part":
+            parts.append(message)
+            if len(parts) == message["n"]:
+                break
+    joined = msgpack.unpackb(b"".join(p["data"] for p in parts))
+    assert [p["i"] for p in parts] == list(range(len(parts)))
+    assert joined["t"] == "batch"
+    assert joined["id"] == newest
+    assert big in str(msgpack.unpackb(joined["ev"]))
     await comm.disconnect()
 
 

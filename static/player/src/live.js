@@ -15,6 +15,7 @@ import {
   parseViewport,
 } from "./model.js";
 import { Panels } from "./panels.js";
+import { PartJoiner } from "./parts.js";
 import { createReplayer } from "./stage.js";
 
 const CLOSE_MESSAGES = {
@@ -239,13 +240,21 @@ export function startLive(config) {
     const ws = new WebSocket(`${scheme}://${window.location.host}${config.ws}`);
     ws.binaryType = "arraybuffer";
     state.ws = ws;
+    const joiner = new PartJoiner();
     ws.onopen = () => {
       state.retries = 0;
     };
     ws.onmessage = (message) => {
       const receivedAt = Date.now();
       if (!(message.data instanceof ArrayBuffer)) return;
-      onFrame(decode(new Uint8Array(message.data)), receivedAt);
+      let frame = decode(new Uint8Array(message.data));
+      if (frame && frame.t === "part") {
+        // A frame over the websocket cap (a big snapshot), split by the server: wait for its last part.
+        const whole = joiner.add(frame);
+        if (!whole) return;
+        frame = decode(whole);
+      }
+      onFrame(frame, receivedAt);
     };
     ws.onclose = (event) => {
       if (state.ended) return;
