@@ -12,7 +12,8 @@ def _tag(session_id: UUID | str) -> str:
 
 
 def events(session_id: UUID | str) -> str:
-    """Stream: one entry per stored batch, fields tab, seq, ts, ev (msgpack list of events)."""
+    """Stream: one entry per stored batch, fields tab, seq, ts, ev (msgpack list of events, zstd-compressed
+    when large: store.encode_events / store.plain_ev), full."""
     return f"{_tag(session_id)}:events"
 
 

@@ -10,6 +10,7 @@ Async functions take a `redis.asyncio` client (the ingest consumer's); `read_eve
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import weakref
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from uuid import UUID
 
 import msgpack
 import redis.asyncio as aioredis
+import zstandard
 from django.conf import settings
 
 from supportreplay.redis_client import get_redis, new_async_redis
@@ -130,8 +132,40 @@ _INT_FIELDS = {"last_activity", "heartbeat", "bytes", "events", "batches", "erro
 _INT_FIELDS |= {"gaps", "connected"}
 
 
+# --- the stored `ev` field: msgpack, zstd-compressed when that is smaller -----------------------------
+# Entries are compressed one by one in Python around the append script, so dedupe, seq/ack and the stream
+# ids are untouched; a full snapshot (mostly stylesheet text and DOM) shrinks 5-10x, tiny batches stay raw.
+# Every reader goes through `plain_ev` (entries written raw by older code still read: a batch's msgpack
+# starts with an array marker, never with zstd's magic).
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+EV_COMPRESS_MIN_BYTES = 512
+EV_ZSTD_LEVEL = 3
+_codecs = threading.local()
+
+
+def _codec() -> tuple[zstandard.ZstdCompressor, zstandard.ZstdDecompressor]:
+    pair = getattr(_codecs, "pair", None)
+    if pair is None:  # zstandard contexts are not thread-safe: one pair per thread
+        pair = _codecs.pair = (zstandard.ZstdCompressor(level=EV_ZSTD_LEVEL), zstandard.ZstdDecompressor())
+    return pair
+
+
 def encode_events(events: list[dict[str, Any]]) -> bytes:
-    return msgpack.packb(events, use_bin_type=True)
+    """A batch's events as stored in the stream's `ev` field."""
+    raw = msgpack.packb(events, use_bin_type=True)
+    if len(raw) < EV_COMPRESS_MIN_BYTES:
+        return raw
+    packed = _codec()[0].compress(raw)
+    return packed if len(packed) < len(raw) else raw
+
+
+def plain_ev(ev: bytes) -> bytes:
+    """The msgpack bytes of a stored `ev` field."""
+    return _codec()[1].decompress(ev) if ev[:4] == ZSTD_MAGIC else ev
+
+
+def decode_events(ev: bytes) -> list[dict[str, Any]]:
+    return msgpack.unpackb(plain_ev(ev), raw=False)
 
 
 def _append_args(tab: str, seq: int, ev: bytes, stats: BatchStats, ts: int) -> list[Any]:
@@ -242,7 +276,7 @@ def decode_entry(stream_id: bytes | str, fields: dict[bytes, bytes]) -> StoredBa
         tab=fields[b"tab"].decode(),
         seq=int(fields[b"seq"]),
         ts=int(fields[b"ts"]),
-        events=msgpack.unpackb(fields[b"ev"], raw=False),
+        events=decode_events(fields[b"ev"]),
         full=fields.get(b"full") == b"1",
     )
 

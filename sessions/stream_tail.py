@@ -2,8 +2,8 @@
 
 Events come from the Redis stream (the source of truth), never through the channel layer, so a watcher
 that is slow or reconnects can always re-read what it needs. The stored `ev` bytes (msgpack of the
-redacted events) are passed through to the browser untouched: the server never decodes events here,
-which keeps a watcher cheap (see bench/live_latency.py).
+redacted events, zstd-compressed when large: `store.plain_ev` undoes that) are passed to the browser as
+msgpack: the server never decodes events here, which keeps a watcher cheap (see bench/live_latency.py).
 
 Backpressure lives in `Pending`: the browser acknowledges the batches it has applied; a watcher whose
 unacknowledged backlog grows past a bound stops receiving the tail and, once it has drained, is
@@ -20,6 +20,7 @@ from uuid import UUID
 from redis.asyncio import Redis
 
 from . import keys
+from .store import plain_ev
 
 CATCHUP_PAGE = 200
 TAIL_COUNT = 200
@@ -59,13 +60,14 @@ def parse_entry(stream_id: bytes | str, fields: Mapping[bytes | str, bytes]) -> 
     """Stream entry (raw redis-py reply) -> Entry. Pure; missing fields get neutral values."""
     get = {_text(k): v for k, v in fields.items()}.get
     ev = get("ev") or b""
+    ev = ev if isinstance(ev, bytes) else str(ev).encode()
     return Entry(
         stream_id=_text(stream_id),
         tab=_text(get("tab")),
         seq=_int(get("seq"), -1),
         ts=_int(get("ts")),
         full=_text(get("full")) == "1",
-        ev=ev if isinstance(ev, bytes) else str(ev).encode(),
+        ev=plain_ev(ev),
     )
 
 

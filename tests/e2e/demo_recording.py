@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 from sessions.archive.service import archive_session
 from sessions.models import EndReason
 from sessions.services import end_session
+from sessions.store import plain_ev
 from tests.e2e.conftest import banner_text, click, wait_for
 from tests.helpers.browser import make_driver
 
@@ -40,7 +41,7 @@ def record_checkout_failure(server_url: str, redis_db, **link_fields):
         wait_for(lambda: customer.find_element(By.ID, "pay-status").is_displayed(), message="payment failed")
 
         def stored() -> bytes:
-            return b"".join(f[b"ev"] for _, f in redis_db.xrange(f"sr:{{{recording.id}}}:events"))
+            return b"".join(plain_ev(f[b"ev"]) for _, f in redis_db.xrange(f"sr:{{{recording.id}}}:events"))
 
         wait_for(
             lambda: all(part in stored() for part in (b"/demo/api/pay", b"Payment failed", b"discount")),

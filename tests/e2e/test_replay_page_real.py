@@ -8,6 +8,7 @@ from selenium.webdriver.common.by import By
 from sessions.archive.service import archive_session
 from sessions.models import EndReason
 from sessions.services import end_session
+from sessions.store import plain_ev
 from tests.e2e.conftest import banner_text, click, wait_for
 from tests.e2e.live_helpers import iframe_text, panel_rows, poll, sign_in
 from tests.helpers import live
@@ -34,7 +35,7 @@ def test_replay_of_a_real_recording_lists_the_failures_and_seeks_to_the_error(
         wait_for(lambda: customer.find_element(By.ID, "pay-status").is_displayed(), message="payment failed")
 
         def stored() -> bytes:
-            return b"".join(f[b"ev"] for _, f in redis_db.xrange(f"sr:{{{recording.id}}}:events"))
+            return b"".join(plain_ev(f[b"ev"]) for _, f in redis_db.xrange(f"sr:{{{recording.id}}}:events"))
 
         wait_for(
             lambda: all(part in stored() for part in (b"/demo/api/pay", b"Payment failed", b"discount")),

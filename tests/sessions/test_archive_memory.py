@@ -9,6 +9,7 @@ plus a fixed budget: an archive that held the session in memory dies with Memory
 import subprocess
 import sys
 
+import msgpack
 import pytest
 
 from sessions import services, store
@@ -50,7 +51,7 @@ def fill_stream(session_id, minutes: int) -> int:
     for seq, events in enumerate(long_session.batches(minutes)):
         result = store.append_batch_sync(session_id, "tab-a", seq, events, batch_stats(events))
         assert result.stored
-        stored += len(store.encode_events(events))
+        stored += len(msgpack.packb(events, use_bin_type=True))
     return stored
 
 
@@ -60,8 +61,8 @@ def test_a_long_session_archives_under_a_memory_cap_and_reads_back_event_for_eve
     settings.MEDIA_ROOT = str(tmp_path / "media")
     live = make_session()
     store.open_meta_sync(live.id)
-    stream_bytes = fill_stream(live.id, MINUTES)
-    assert stream_bytes > BUDGET_MB * 1024 * 1024 / 4
+    session_bytes = fill_stream(live.id, MINUTES)
+    assert session_bytes > BUDGET_MB * 1024 * 1024 / 4
     services.end_session(live.id, EndReason.STOP)
 
     run = subprocess.run(
@@ -75,14 +76,14 @@ def test_a_long_session_archives_under_a_memory_cap_and_reads_back_event_for_eve
     assert run.returncode == 0, run.stderr[-3000:]
     status, rss_before, peak = run.stdout.split()[-3:]
     print(
-        f"stream {stream_bytes >> 20} MiB, worker RSS {int(rss_before) >> 20} -> peak {int(peak) >> 20} MiB"
+        f"stream {session_bytes >> 20} MiB, worker RSS {int(rss_before) >> 20} -> peak {int(peak) >> 20} MiB"
     )
     assert status == "archived"
 
     session = RecordingSession.objects.get(pk=live.id)
     assert session.state == SessionState.ARCHIVED
     assert len(session.archive.manifest) == MINUTES
-    assert session.archive.stored_bytes < stream_bytes / 20
+    assert session.archive.stored_bytes < session_bytes / 20
     sent = long_session.batches(MINUTES)
     count = 0
     for seq, batch in enumerate(source.iter_batches(session)):
