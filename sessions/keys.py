@@ -27,12 +27,17 @@ def meta(session_id: UUID | str) -> str:
     return f"{_tag(session_id)}:meta"
 
 
+def sockets(session_id: UUID | str) -> str:
+    """Sorted set: open ingest sockets (channel name -> last heartbeat ms), for the per-session cap."""
+    return f"{_tag(session_id)}:sockets"
+
+
 def archive_lock(session_id: UUID | str) -> str:
     return f"{_tag(session_id)}:archive-lock"
 
 
 def all_keys(session_id: UUID | str) -> list[str]:
-    return [events(session_id), acked(session_id), meta(session_id)]
+    return [events(session_id), acked(session_id), meta(session_id), sockets(session_id)]
 
 
 def control_group(session_id: UUID | str) -> str:

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+import time
+from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, Literal, TypedDict
 
 import msgpack
 
+from . import event_rules
 from .events import EventType, Kind, classify, is_failed_request
 
 
@@ -24,10 +26,12 @@ class CloseCode(IntEnum):
     MALFORMED = 4400
     BAD_CREDENTIAL = 4401
     ORIGIN_NOT_ALLOWED = 4403
+    PARTS_TIMEOUT = 4408  # a parts batch not completed in time: reconnect, resend its parts
     NOT_THIS_BROWSER = 4409  # the credential belongs to another browser (sessions/device_binding.py)
     SESSION_ENDED = 4410
     FRAME_TOO_LARGE = 4413
-    RATE_LIMITED = 4429
+    QUOTA_EXCEEDED = 4420  # the session stored its SUPPORTREPLAY_SESSION_MAX_BYTES: stop recording
+    RATE_LIMITED = 4429  # also: too many sockets for the session, the process's part buffer full
 
 
 class ProtocolError(Exception):
@@ -114,12 +118,24 @@ class Limits:
     # 500 keeps them, while protecting every later recursive reader (JSON export, the player).
     max_depth: int = 500
     max_parts: int = 32
+    # Before hello nothing but this many bytes is ever decoded (a hello is ~200 bytes).
+    max_hello_bytes: int = 4096
+    # At most one msgpack value (map entry counts two: key and value) per this many bytes, plus
+    # VALUE_ALLOWANCE: decoding and walking cost is then linear in the bytes with a small constant. Real
+    # rrweb batches have 3.3 bytes per value or more; a frame of empty maps has 1.
+    min_bytes_per_value: int = 2
+    max_parts_bytes: int = 16 * 1024 * 1024
+    max_clock_ahead_ms: int = 24 * 3600 * 1000
 
     @property
     def max_batch_bytes(self) -> int:
-        return self.max_parts * self.max_frame_bytes
+        return min(self.max_parts * self.max_frame_bytes, self.max_parts_bytes)
+
+    def max_values(self, size: int) -> int:
+        return size // max(1, self.min_bytes_per_value) + VALUE_ALLOWANCE
 
 
+VALUE_ALLOWANCE = 1024
 TAB_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 DEVICE_RE = re.compile(r"[A-Za-z0-9_-]{0,128}")
 MAX_SEQ = 2**53 - 1  # what a JavaScript number holds exactly
@@ -131,11 +147,35 @@ def _malformed(reason: str) -> ProtocolError:
     return ProtocolError(CloseCode.MALFORMED, reason)
 
 
-def _unpack(data: bytes) -> Any:
+class _TooDense(Exception):
+    pass
+
+
+def _unpack(data: bytes | memoryview, max_values: int | None = None) -> Any:
+    """msgpack to Python objects, refusing more than `max_values` values on the way.
+
+    The count happens in msgpack's list and map hooks, so a dense frame is refused after reading
+    `max_values` values, not after building all of them; the hooks also let another thread take the
+    GIL while a big batch decodes off the event loop.
+    """
+    hooks: dict[str, Any] = {}
+    if max_values is not None:
+        left = max_values
+
+        def counted(container: Any) -> Any:
+            nonlocal left
+            left -= len(container) * (2 if type(container) is dict else 1)
+            if left < 0:
+                raise _TooDense
+            return container
+
+        hooks = {"object_hook": counted, "list_hook": counted}
     try:
         # raw=False: strings must be valid UTF-8; strict_map_key: map keys str or bytes only.
         # msgpack's own C stack caps nesting at 1024, so unpacking itself cannot recurse without bound.
-        return msgpack.unpackb(data, raw=False, strict_map_key=True, use_list=True)
+        return msgpack.unpackb(data, raw=False, strict_map_key=True, use_list=True, **hooks)
+    except _TooDense:
+        raise _malformed("too many values for the frame's size") from None
     except Exception as exc:  # msgpack raises several unrelated types (ValueError, StackError, ...)
         raise _malformed(f"not msgpack: {type(exc).__name__}") from None
 
@@ -150,19 +190,38 @@ def _seq(value: Any) -> int:
     return value
 
 
-def decode_frame(data: bytes | None, limits: Limits) -> ClientFrame:
-    """Decode and validate one websocket message. Raises ProtocolError (never anything else)."""
+def decode_hello(data: bytes | None, limits: Limits) -> HelloFrame:
+    """The only decoding done before a credential is verified: a small binary hello, or a refusal.
+
+    Size first (O(1)), then at most `max_hello_bytes` are unpacked: an unauthenticated client cannot
+    make the server parse, validate or buffer anything bigger.
+    """
+    if not isinstance(data, bytes | bytearray):
+        raise _malformed("frames are binary msgpack")
+    if len(data) > limits.max_hello_bytes:
+        raise ProtocolError(CloseCode.BAD_CREDENTIAL, "hello expected first (and small)")
+    frame = _unpack(bytes(data), max_values=64)
+    if not isinstance(frame, dict) or frame.get("t") != "hello":
+        raise ProtocolError(CloseCode.BAD_CREDENTIAL, "hello expected first")
+    return _hello(frame)
+
+
+def decode_frame(data: bytes | None, limits: Limits, now_ms: int | None = None) -> ClientFrame:
+    """Decode and validate one websocket message. Raises ProtocolError (never anything else).
+
+    Costs O(len(data)): values are capped per byte, depth is capped, every value is visited once.
+    """
     if not isinstance(data, bytes | bytearray):
         raise _malformed("frames are binary msgpack")
     if len(data) > limits.max_frame_bytes:
         raise ProtocolError(CloseCode.FRAME_TOO_LARGE, "frame too large")
-    frame = _unpack(bytes(data))
+    frame = _unpack(bytes(data), limits.max_values(len(data)))
     if not isinstance(frame, dict):
         raise _malformed("frame must be a map")
     kind = frame.get("t")
     if kind == "events":
-        events = frame.get("events")
-        return EventsFrame(t="events", seq=_seq(frame.get("seq")), events=validate_events(events, limits))
+        events = validate_events(frame.get("events"), limits, now_ms)
+        return EventsFrame(t="events", seq=_seq(frame.get("seq")), events=events)
     if kind == "part":
         return _part(frame, limits)
     if kind == "hello":
@@ -173,6 +232,12 @@ def decode_frame(data: bytes | None, limits: Limits) -> ClientFrame:
             raise _malformed("bye reason must be stop or unload")
         return ByeFrame(t="bye", reason=reason)
     raise _malformed("unknown frame type")
+
+
+def decode_batch(seq: int, blob: bytes, limits: Limits, now_ms: int | None = None) -> EventsFrame:
+    """The events of a completed parts batch (the concatenated `data`), validated like an events frame."""
+    events = _unpack(blob, limits.max_values(len(blob)))
+    return EventsFrame(t="events", seq=seq, events=validate_events(events, limits, now_ms))
 
 
 def _hello(frame: dict) -> HelloFrame:
@@ -199,12 +264,15 @@ def _part(frame: dict, limits: Limits) -> PartFrame:
     return PartFrame(t="part", seq=seq, i=i, n=n, data=data)
 
 
-def validate_events(events: Any, limits: Limits) -> list[dict[str, Any]]:
-    """Check a batch: a list of rrweb events, each {type: int, timestamp: number, data: map, ...}."""
+def validate_events(events: Any, limits: Limits, now_ms: int | None = None) -> list[dict[str, Any]]:
+    """Check a batch: a list of rrweb events, each {type: int, timestamp: number, data: map, ...}, whose
+    fields mean what the archive, summary and exports expect (event_rules)."""
     if not isinstance(events, list):
         raise _malformed("events must be a list")
     if len(events) > limits.max_events:
         raise _malformed("too many events in one batch")
+    now_ms = int(time.time() * 1000) if now_ms is None else now_ms
+    max_ts = now_ms + limits.max_clock_ahead_ms
     for event in events:
         if not isinstance(event, dict):
             raise _malformed("event must be a map")
@@ -215,7 +283,11 @@ def validate_events(events: Any, limits: Limits) -> list[dict[str, Any]]:
             raise _malformed("event timestamp must be a finite number")
         if not isinstance(event.get("data"), dict):
             raise _malformed("event data must be a map")
-        _check_tree(event, limits.max_depth)
+        try:
+            event_rules.check_event(event, max_ts)
+            _check_tree(event, limits.max_depth)
+        except event_rules.BadEvent as bad:
+            raise _malformed(f"bad event: {bad}") from None
     return events
 
 
@@ -235,6 +307,8 @@ def _check_tree(root: dict, max_depth: int) -> None:
             for key in node:
                 if type(key) is not str:
                     raise _malformed("map keys must be strings")
+            if "childNodes" in node:
+                event_rules.check_tree_node(node)
             node = node.values()
         for value in node:
             kind = type(value)
@@ -245,47 +319,6 @@ def _check_tree(root: dict, max_depth: int) -> None:
                     raise _malformed("non-finite number")
             elif kind not in _SCALARS:
                 raise _malformed("unsupported value type")
-
-
-# --- Parts -------------------------------------------------------------------------------------------
-
-
-@dataclass
-class PartAssembler:
-    """Collects the parts of one big batch on one connection; in memory, since a client resends every
-    part of an unacked batch after a reconnect anyway.
-
-    Parts of a batch must arrive back to back: a frame of another batch while one is incomplete would
-    let a later seq be stored first and the earlier one be dropped as a duplicate, so it is refused.
-    """
-
-    limits: Limits
-    seq: int | None = None
-    n: int = 0
-    parts: dict[int, bytes] = field(default_factory=dict)
-    size: int = 0
-
-    @property
-    def pending(self) -> bool:
-        return self.seq is not None
-
-    def add(self, part: PartFrame) -> EventsFrame | None:
-        """Add a part; returns the whole batch once all n parts are there."""
-        if self.seq is None:
-            self.seq, self.n = part["seq"], part["n"]
-        elif part["seq"] != self.seq or part["n"] != self.n:
-            raise _malformed("parts of two batches interleaved")
-        previous = self.parts.get(part["i"])
-        self.size += len(part["data"]) - (len(previous) if previous else 0)
-        if self.size > self.limits.max_batch_bytes:
-            raise ProtocolError(CloseCode.FRAME_TOO_LARGE, "batch too large")
-        self.parts[part["i"]] = part["data"]
-        if len(self.parts) < self.n:
-            return None
-        blob = b"".join(self.parts[i] for i in range(self.n))
-        seq = self.seq
-        self.seq, self.n, self.parts, self.size = None, 0, {}, 0
-        return EventsFrame(t="events", seq=seq, events=validate_events(_unpack(blob), self.limits))
 
 
 # --- What a batch adds to the session's meta ---------------------------------------------------------

@@ -1,15 +1,21 @@
-"""Per-connection token buckets (bytes/s and frames/s) for the ingest socket.
+"""Per-connection token buckets (bytes/s and frames/s) for the ingest socket, and the per-process
+counters that bound what all sockets together may hold (sockets per session, unfinished parts).
 
 Pure and in memory: a limit protects one daphne process from one abusive connection, so it lives with the
-connection. The clock is passed in, so tests need no sleeping.
+connection (or, for the per-process counters, with the process). The clock is passed in, so tests need
+no sleeping. The cross-process limits (sockets per session, bytes per session) live in Redis (store.py).
 """
 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from django.conf import settings
+
+from .parts import PartBudget
 
 
 @dataclass
@@ -54,3 +60,41 @@ class ConnectionLimiter:
         frames_ok = self.frames_bucket.take(1, now)
         bytes_ok = self.bytes_bucket.take(size, now)
         return frames_ok and bytes_ok
+
+
+@dataclass
+class ProcessSockets:
+    """Ingest sockets per session in this process, checked at hello before any Redis or database work.
+
+    The cap (SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION) is also enforced across processes by the open script
+    in Redis; this copy makes the refusal of a hello storm on one credential O(1)."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def take(self, session_id: UUID) -> bool:
+        limit = settings.SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION
+        if limit > 0 and self.counts[session_id] >= limit:
+            return False
+        self.counts[session_id] += 1
+        return True
+
+    def release(self, session_id: UUID) -> None:
+        self.counts[session_id] -= 1
+        if self.counts[session_id] <= 0:
+            del self.counts[session_id]
+
+
+_process_sockets = ProcessSockets()
+_part_budget: PartBudget | None = None
+
+
+def process_sockets() -> ProcessSockets:
+    return _process_sockets
+
+
+def part_budget() -> PartBudget:
+    """The process-wide budget of unfinished parts (SUPPORTREPLAY_PARTS_PROCESS_BYTES)."""
+    global _part_budget
+    if _part_budget is None:
+        _part_budget = PartBudget(settings.SUPPORTREPLAY_PARTS_PROCESS_BYTES)
+    return _part_budget

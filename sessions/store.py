@@ -23,13 +23,14 @@ import redis.asyncio as aioredis
 import zstandard
 from django.conf import settings
 
-from supportreplay.redis_client import get_redis, new_async_redis
+from supportreplay.redis_client import get_redis, new_bounded_async_redis
 
 from . import keys
 from .protocol import BatchStats
 
-# KEYS: events, acked, meta. ARGV: tab, seq, ts, ev, full, events, bytes, errors, failed, page_url, viewport.
-# Returns {result, stream id, acked seq}; result is ok | gap | dup | ended.
+# KEYS: events, acked, meta. ARGV: tab, seq, ts, ev, full, events, bytes, errors, failed, page_url, viewport,
+# quota (max stored bytes of the session, 0 = none). Returns {result, stream id, acked seq}; result is
+# ok | gap | dup | ended | quota. The quota is checked before XADD: a refused batch leaves no trace.
 APPEND_LUA = """
 if redis.call('HGET', KEYS[3], 'status') ~= 'live' then
   return {'ended', '', -1}
@@ -38,6 +39,10 @@ local seq = tonumber(ARGV[2])
 local prev = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '-1')
 if seq <= prev then
   return {'dup', '', prev}
+end
+local quota = tonumber(ARGV[12])
+if quota > 0 and tonumber(redis.call('HGET', KEYS[3], 'bytes') or '0') + tonumber(ARGV[7]) > quota then
+  return {'quota', '', prev}
 end
 local id = redis.call('XADD', KEYS[1], '*', 'tab', ARGV[1], 'seq', ARGV[2], 'ts', ARGV[3],
                       'ev', ARGV[4], 'full', ARGV[5])
@@ -59,19 +64,28 @@ end
 return {result, id, seq}
 """
 
-# KEYS: acked, meta. ARGV: tab, now. A socket said hello: count it; returns the tab's acked seq, or
-# -2 when the session was ended (meta status set by end_session), so no new data may come in.
+# KEYS: acked, meta, sockets. ARGV: tab, now, socket id, max sockets (0 = none), stale before (ms).
+# A socket said hello: count it; returns the tab's acked seq, -2 when the session was ended (meta status
+# set by end_session), so no new data may come in, or -3 when the session has its maximum of open
+# sockets. Sockets whose heartbeat is older than `stale before` (left by a killed daphne) do not count.
 OPEN_LUA = """
 local status = redis.call('HGET', KEYS[2], 'status')
 if status and status ~= 'live' then return -2 end
+if ARGV[3] ~= '' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[5])
+  local max = tonumber(ARGV[4])
+  if max > 0 and redis.call('ZCARD', KEYS[3]) >= max then return -3 end
+  redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
+end
 if not status then redis.call('HSET', KEYS[2], 'status', 'live') end
 redis.call('HINCRBY', KEYS[2], 'connected', 1)
 redis.call('HSET', KEYS[2], 'last_activity', ARGV[2], 'heartbeat', ARGV[2])
 return tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
 """
 
-# KEYS: meta. ARGV: now. Never recreates the meta of an archived (deleted) session.
+# KEYS: meta, sockets. ARGV: now, socket id. Never recreates the meta of an archived (deleted) session.
 CLOSE_LUA = """
+redis.call('ZREM', KEYS[2], ARGV[2])
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local left = redis.call('HINCRBY', KEYS[1], 'connected', -1)
 if left < 0 then redis.call('HSET', KEYS[1], 'connected', 0) end
@@ -79,9 +93,11 @@ redis.call('HSET', KEYS[1], 'last_activity', ARGV[1])
 return 1
 """
 
+# KEYS: meta, sockets. ARGV: now, socket id.
 HEARTBEAT_LUA = """
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], 'heartbeat', ARGV[1])
+if ARGV[2] ~= '' then redis.call('ZADD', KEYS[2], 'XX', ARGV[1], ARGV[2]) end
 return 1
 """
 
@@ -90,9 +106,13 @@ def now_ms() -> int:
     return int(time.time() * 1000)
 
 
+class TooManySockets(Exception):
+    """The session has SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION open sockets already (any daphne)."""
+
+
 @dataclass(frozen=True)
 class AppendResult:
-    result: str  # ok | gap | dup | ended
+    result: str  # ok | gap | dup | ended | quota
     stream_id: str
     acked: int
 
@@ -168,7 +188,7 @@ def decode_events(ev: bytes) -> list[dict[str, Any]]:
     return msgpack.unpackb(plain_ev(ev), raw=False)
 
 
-def _append_args(tab: str, seq: int, ev: bytes, stats: BatchStats, ts: int) -> list[Any]:
+def _append_args(tab: str, seq: int, ev: bytes, stats: BatchStats, ts: int, quota: int = 0) -> list[Any]:
     return [
         tab,
         seq,
@@ -181,6 +201,7 @@ def _append_args(tab: str, seq: int, ev: bytes, stats: BatchStats, ts: int) -> l
         stats.failed_requests,
         stats.page_url,
         stats.viewport,
+        quota,
     ]
 
 
@@ -205,25 +226,47 @@ class AsyncStore:
         self._heartbeat = self.client.register_script(HEARTBEAT_LUA)
 
     async def append(
-        self, session_id: UUID | str, tab: str, seq: int, ev: bytes, stats: BatchStats, ts: int | None = None
+        self,
+        session_id: UUID | str,
+        tab: str,
+        seq: int,
+        ev: bytes,
+        stats: BatchStats,
+        ts: int | None = None,
+        quota: int = 0,
     ) -> AppendResult:
         sid = session_id
         raw = await self._append(
             keys=[keys.events(sid), keys.acked(sid), keys.meta(sid)],
-            args=_append_args(tab, seq, ev, stats, ts or now_ms()),
+            args=_append_args(tab, seq, ev, stats, ts or now_ms(), quota),
         )
         return _result(raw)
 
-    async def open_connection(self, session_id: UUID | str, tab: str) -> int | None:
-        """Count a new socket; returns the tab's acked seq (-1 if none), None if the session ended."""
-        acked = await self._open(keys=[keys.acked(session_id), keys.meta(session_id)], args=[tab, now_ms()])
-        return None if int(acked) == -2 else int(acked)
+    async def open_connection(
+        self, session_id: UUID | str, tab: str, socket_id: str = "", max_sockets: int = 0, stale_ms: int = 0
+    ) -> int | None:
+        """Count a new socket; returns the tab's acked seq (-1 if none), None if the session ended.
 
-    async def close_connection(self, session_id: UUID | str) -> None:
-        await self._close(keys=[keys.meta(session_id)], args=[now_ms()])
+        With a `socket_id`, the socket is also registered for the per-session cap (raises TooManySockets
+        when `max_sockets` live ones are registered; `stale_ms` without a heartbeat makes one dead)."""
+        now = now_ms()
+        sid = session_id
+        acked = int(
+            await self._open(
+                keys=[keys.acked(sid), keys.meta(sid), keys.sockets(sid)],
+                args=[tab, now, socket_id, max_sockets, now - stale_ms],
+            )
+        )
+        if acked == -3:
+            raise TooManySockets
+        return None if acked == -2 else acked
 
-    async def heartbeat(self, session_id: UUID | str) -> None:
-        await self._heartbeat(keys=[keys.meta(session_id)], args=[now_ms()])
+    async def close_connection(self, session_id: UUID | str, socket_id: str = "") -> None:
+        await self._close(keys=[keys.meta(session_id), keys.sockets(session_id)], args=[now_ms(), socket_id])
+
+    async def heartbeat(self, session_id: UUID | str, socket_id: str = "") -> None:
+        sid = session_id
+        await self._heartbeat(keys=[keys.meta(sid), keys.sockets(sid)], args=[now_ms(), socket_id])
 
 
 _stores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, AsyncStore]]
@@ -231,11 +274,12 @@ _stores = weakref.WeakKeyDictionary()
 
 
 def async_store() -> AsyncStore:
-    """The AsyncStore of the running event loop (asyncio clients are bound to their loop)."""
+    """The AsyncStore of the running event loop (asyncio clients are bound to their loop), on a bounded
+    pool shared by every ingest socket of the loop (SUPPORTREPLAY_REDIS_POOL_SIZE)."""
     per_loop = _stores.setdefault(asyncio.get_running_loop(), {})
     store = per_loop.get(settings.REDIS_URL)
     if store is None:
-        store = per_loop[settings.REDIS_URL] = AsyncStore(new_async_redis())
+        store = per_loop[settings.REDIS_URL] = AsyncStore(new_bounded_async_redis())
     return store
 
 

@@ -27,6 +27,26 @@ def new_async_redis() -> aioredis.Redis:
     return aioredis.Redis.from_url(settings.REDIS_URL, **_OPTS)
 
 
+def bounded_pool_options() -> dict:
+    """SUPPORTREPLAY_REDIS_POOL_SIZE connections at most; a caller waits up to the pool timeout for one,
+    then gets a RedisError (the ingest socket answers 1011 and the client retries). Idle connections
+    stay in the pool (never more than its size) and are PINGed before reuse after 30 s idle."""
+    return {
+        "max_connections": settings.SUPPORTREPLAY_REDIS_POOL_SIZE,
+        "timeout": settings.SUPPORTREPLAY_REDIS_POOL_TIMEOUT_SECONDS,
+    }
+
+
+def new_bounded_async_redis() -> aioredis.Redis:
+    """An asyncio client on a bounded, blocking pool, for sharing between many sockets of one loop.
+
+    An unbounded pool opens one connection per concurrent command: a storm of hellos once filled Redis's
+    `maxclients` and every other client (Celery, other daphnes) failed (issue #12, finding 2).
+    """
+    pool = aioredis.BlockingConnectionPool.from_url(settings.REDIS_URL, **_OPTS, **bounded_pool_options())
+    return aioredis.Redis(connection_pool=pool)
+
+
 @receiver(setting_changed)
 def _reset(setting: str, **kwargs) -> None:
     if setting == "REDIS_URL":

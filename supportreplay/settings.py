@@ -141,7 +141,7 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 
 CHANNEL_LAYERS = {
     "default": {
-        "BACKEND": "channels_redis.core.RedisChannelLayer",
+        "BACKEND": "supportreplay.channel_layer.BoundedRedisChannelLayer",
         "CONFIG": {
             # socket_timeout above channels-redis's 5 s blocking read: redis-py 8 would otherwise
             # drop idle consumers with 1011 (ENVIRONMENT.md).
@@ -214,6 +214,20 @@ SUPPORTREPLAY_DEMO = env.bool("SUPPORTREPLAY_DEMO", default=DEBUG)
 # Empty (default): the socket peer is the client and X-Forwarded-For is ignored.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 BEHIND_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=False)
+
+# --- Ingest resource bounds (issue #12; docs/PROTOCOL.md "Limits" explains each and its close code) ----
+SUPPORTREPLAY_HELLO_MAX_BYTES = env.int("SUPPORTREPLAY_HELLO_MAX_BYTES", default=4096)
+SUPPORTREPLAY_MIN_BYTES_PER_VALUE = env.int("SUPPORTREPLAY_MIN_BYTES_PER_VALUE", default=2)
+SUPPORTREPLAY_OFFLOOP_BYTES = env.int("SUPPORTREPLAY_OFFLOOP_BYTES", default=64 * 1024)
+SUPPORTREPLAY_VALIDATION_THREADS = env.int("SUPPORTREPLAY_VALIDATION_THREADS", default=2)
+SUPPORTREPLAY_MAX_CLOCK_AHEAD_HOURS = env.int("SUPPORTREPLAY_MAX_CLOCK_AHEAD_HOURS", default=24)
+SUPPORTREPLAY_REDIS_POOL_SIZE = env.int("SUPPORTREPLAY_REDIS_POOL_SIZE", default=20)
+SUPPORTREPLAY_REDIS_POOL_TIMEOUT_SECONDS = env.float("SUPPORTREPLAY_REDIS_POOL_TIMEOUT_SECONDS", default=5.0)
+SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION = env.int("SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION", default=10)
+SUPPORTREPLAY_SESSION_MAX_BYTES = env.int("SUPPORTREPLAY_SESSION_MAX_BYTES", default=100 * 1024 * 1024)
+SUPPORTREPLAY_PARTS_MAX_BYTES = env.int("SUPPORTREPLAY_PARTS_MAX_BYTES", default=16 * 1024 * 1024)
+SUPPORTREPLAY_PARTS_MAX_AGE_SECONDS = env.float("SUPPORTREPLAY_PARTS_MAX_AGE_SECONDS", default=60.0)
+SUPPORTREPLAY_PARTS_PROCESS_BYTES = env.int("SUPPORTREPLAY_PARTS_PROCESS_BYTES", default=128 * 1024 * 1024)
 
 # --- Security headers ----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -20,26 +20,25 @@ from redis.exceptions import RedisError
 
 from supportreplay import metrics
 
-from .. import credentials, device_binding, keys, services
+from .. import credentials, device_binding, ingest_prepare, keys, services
+from ..ingest_prepare import PreparedBatch
 from ..models import EndReason
+from ..parts import PartAssembler
 from ..protocol import (
     AckFrame,
     ByeFrame,
     CloseCode,
     CommandFrame,
-    EventsFrame,
     HelloFrame,
     Limits,
-    PartAssembler,
+    PartFrame,
     ProtocolError,
     ReadyFrame,
-    batch_stats,
-    decode_frame,
+    decode_hello,
     encode,
 )
-from ..ratelimit import ConnectionLimiter
-from ..redaction import redact_events
-from ..store import async_store, encode_events
+from ..ratelimit import ConnectionLimiter, part_budget, process_sockets
+from ..store import TooManySockets, async_store
 from .base import NoDbCleanupWebsocketConsumer
 
 log = logging.getLogger(__name__)
@@ -62,13 +61,18 @@ def limits_from_settings() -> Limits:
         max_events=settings.SUPPORTREPLAY_MAX_EVENTS_PER_BATCH,
         max_depth=settings.SUPPORTREPLAY_MAX_EVENT_DEPTH,
         max_parts=settings.SUPPORTREPLAY_MAX_PARTS,
+        max_hello_bytes=settings.SUPPORTREPLAY_HELLO_MAX_BYTES,
+        min_bytes_per_value=settings.SUPPORTREPLAY_MIN_BYTES_PER_VALUE,
+        max_parts_bytes=settings.SUPPORTREPLAY_PARTS_MAX_BYTES,
+        max_clock_ahead_ms=settings.SUPPORTREPLAY_MAX_CLOCK_AHEAD_HOURS * 3600 * 1000,
     )
 
 
 class IngestConsumer(NoDbCleanupWebsocketConsumer):
     session_id: UUID | None = None
     tab = ""
-    counted = False  # this socket is counted in meta `connected`
+    counted = False  # this socket is counted in meta `connected` and the session's socket set
+    slot: UUID | None = None  # the session of which this socket holds a place in this process
     closing = False
 
     async def connect(self) -> None:
@@ -83,7 +87,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             return
         self.limits = limits_from_settings()
         self.limiter = ConnectionLimiter.from_settings()
-        self.parts = PartAssembler(self.limits)
+        self.parts = PartAssembler(self.limits, part_budget())
         self.store = async_store()
         self.tasks: list[asyncio.Task] = []
         await self.accept()
@@ -92,6 +96,11 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         for task in getattr(self, "tasks", ()):
             task.cancel()
+        if hasattr(self, "parts"):
+            self.parts.discard()  # give its bytes back to the process budget
+        if self.slot is not None:
+            process_sockets().release(self.slot)
+            self.slot = None
         if self.session_id is None:
             return
         with contextlib.suppress(Exception):
@@ -99,7 +108,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         if self.counted:
             self.counted = False
             try:
-                await self.store.close_connection(self.session_id)
+                await self.store.close_connection(self.session_id, self.channel_name)
             except (RedisError, OSError):
                 # The heartbeat goes stale instead; the idle sweep treats this socket as gone.
                 log.warning("could not count down connection of session %s", self.session_id)
@@ -111,19 +120,17 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         try:
             if not self.limiter.allow(size, time.monotonic()):
                 raise ProtocolError(CloseCode.RATE_LIMITED, "rate limit")
-            frame = decode_frame(bytes_data, self.limits)
             if self.session_id is None:
-                if frame["t"] != "hello":
-                    raise ProtocolError(CloseCode.BAD_CREDENTIAL, "hello expected first")
-                await self._hello(frame)
-            elif frame["t"] == "events":
+                # Authentication before work: nothing but a small hello is decoded (decode_hello).
+                await self._hello(decode_hello(bytes_data, self.limits))
+                return
+            frame, prepared = await ingest_prepare.run(size, ingest_prepare.decode, bytes_data, self.limits)
+            if frame["t"] == "events":
                 if self.parts.pending:
                     raise ProtocolError(CloseCode.MALFORMED, "events while parts are incomplete")
-                await self._events(frame)
+                await self._store(prepared)
             elif frame["t"] == "part":
-                whole = self.parts.add(frame)
-                if whole is not None:
-                    await self._events(whole)
+                await self._part(frame)
             elif frame["t"] == "bye":
                 await self._bye(frame)
             else:
@@ -131,6 +138,8 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         except ProtocolError as exc:
             log.debug("ingest socket closed with %s: %s", int(exc.code), exc.reason)
             await self._close(exc.code)
+        except TooManySockets:
+            await self._close(CloseCode.RATE_LIMITED)
         except (RedisError, OSError):
             log.warning("Redis unavailable for ingest of session %s", self.session_id, exc_info=True)
             await self._close(CloseCode.SERVER_ERROR)
@@ -145,6 +154,11 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             session_id = credentials.verify(frame["cred"])
         except credentials.BadCredential:
             raise ProtocolError(CloseCode.BAD_CREDENTIAL, "bad credential") from None
+        # Per process first, O(1) and before any I/O: a storm of hellos on one credential costs no
+        # Redis or database round trip beyond the session's socket cap.
+        if not process_sockets().take(session_id):
+            raise ProtocolError(CloseCode.RATE_LIMITED, "too many sockets for this session")
+        self.slot = session_id
         # Join the control group before reading the session's state: an end that commits after the
         # read below still reaches this socket as a session.stop message.
         await self.channel_layer.group_add(keys.control_group(session_id), self.channel_name)
@@ -162,7 +176,13 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
         if not await database_sync_to_async(device_binding.admit)(session_id, frame["cred"], frame["dev"]):
             raise ProtocolError(CloseCode.NOT_THIS_BROWSER, "credential belongs to another browser")
-        acked = await self.store.open_connection(session_id, frame["tab"])
+        acked = await self.store.open_connection(
+            session_id,
+            frame["tab"],
+            socket_id=self.channel_name,
+            max_sockets=settings.SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION,
+            stale_ms=services.HEARTBEAT_STALE_SECONDS * 1000,
+        )
         if acked is None:
             raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
         self.counted = True
@@ -172,20 +192,37 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         self.tasks = [asyncio.create_task(self._heartbeat())]
         await self._send(ReadyFrame(t="ready", acked=acked, options=session.options))
 
-    async def _events(self, frame: EventsFrame) -> None:
+    async def _part(self, frame: PartFrame) -> None:
+        was_pending = self.parts.pending
+        whole = self.parts.add(frame, time.monotonic())
+        if whole is None:
+            if not was_pending:
+                self.tasks = [t for t in self.tasks if not t.done()]
+                self.tasks.append(asyncio.create_task(self._parts_deadline(self.parts.started)))
+            return
+        seq, blob = whole
+        prepared = await ingest_prepare.run(len(blob), ingest_prepare.prepare_parts, seq, blob, self.limits)
+        await self._store(prepared)
+
+    async def _store(self, batch: PreparedBatch) -> None:
         started = time.perf_counter()
-        events = redact_events(frame["events"])
-        stats = batch_stats(events)
         result = await self.store.append(
-            self.session_id, self.tab, frame["seq"], encode_events(events), stats
+            self.session_id,
+            self.tab,
+            batch.seq,
+            batch.ev,
+            batch.stats,
+            quota=settings.SUPPORTREPLAY_SESSION_MAX_BYTES,
         )
         if result.result == "ended":
             raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
+        if result.result == "quota":
+            raise ProtocolError(CloseCode.QUOTA_EXCEEDED, "session reached its size limit")
         if result.result == "gap":
-            log.info("session %s tab %s: seq gap before %s", self.session_id, self.tab, frame["seq"])
+            log.info("session %s tab %s: seq gap before %s", self.session_id, self.tab, batch.seq)
         # Ack only now: the batch (or its earlier copy, for a duplicate) is in Redis.
-        await self._send(AckFrame(t="ack", seq=frame["seq"]))
-        metrics.observe_ack(time.perf_counter() - started, stats.events)
+        await self._send(AckFrame(t="ack", seq=batch.seq))
+        metrics.observe_ack(time.perf_counter() - started, batch.stats.events)
 
     async def _bye(self, frame: ByeFrame) -> None:
         self.closing = True
@@ -235,10 +272,17 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         if self.session_id is None and not self.closing:
             await self._close(CloseCode.BAD_CREDENTIAL)
 
+    async def _parts_deadline(self, started: float) -> None:
+        """Unfinished parts are held SUPPORTREPLAY_PARTS_MAX_AGE_SECONDS at most (4408: resend them)."""
+        await asyncio.sleep(settings.SUPPORTREPLAY_PARTS_MAX_AGE_SECONDS)
+        if self.parts.pending and self.parts.started == started and not self.closing:
+            self.parts.discard()
+            await self._close(CloseCode.PARTS_TIMEOUT)
+
     async def _heartbeat(self) -> None:
         while True:
             await asyncio.sleep(services.HEARTBEAT_SECONDS)
             try:
-                await self.store.heartbeat(self.session_id)
+                await self.store.heartbeat(self.session_id, self.channel_name)
             except (RedisError, OSError):
                 log.warning("heartbeat of session %s failed", self.session_id)

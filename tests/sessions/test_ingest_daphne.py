@@ -22,6 +22,7 @@ from sessions.models import EndReason
 from tests.helpers.processes import spawn_daphne
 from tests.helpers.wire import close_code, pack, recv
 from tests.sessions.factories import (
+    T0,
     console_event,
     full_snapshot_event,
     make_session,
@@ -104,7 +105,7 @@ async def test_frame_over_the_app_limit_gets_4413_and_over_daphnes_cap_is_droppe
         async with open_socket(server) as ws:
             await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 0}))
             await recv(ws)
-            await ws.send(pack({"t": "events", "seq": 0, "events": [console_event(1, "x" * size)]}))
+            await ws.send(pack({"t": "events", "seq": 0, "events": [console_event(T0 + 1, "x" * size)]}))
             assert await close_code(ws) == expected
     assert list(store.read_events(live.id)) == []
 

@@ -15,6 +15,7 @@ from sessions.protocol import Limits, ProtocolError, batch_stats, decode_frame, 
 from sessions.redaction import redact_events
 from tests.helpers.processes import spawn_daphne
 from tests.sessions.factories import (
+    T0,
     console_event,
     full_snapshot_event,
     make_session,
@@ -28,8 +29,8 @@ VALID_EVENTS = [
     meta_event(),
     full_snapshot_event(),
     mouse_move_event(),
-    console_event(1, "x 4111 1111 1111 1111"),
-    network_event(2, 500, requestHeaders={"Authorization": "x"}),
+    console_event(T0 + 1, "x 4111 1111 1111 1111"),
+    network_event(T0 + 2, 500, requestHeaders={"Authorization": "x"}),
 ]
 
 scalars = st.one_of(

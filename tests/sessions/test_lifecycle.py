@@ -77,7 +77,7 @@ async def private_redis():
     url, proc = localredis.start_private()
     try:
         with override_settings(REDIS_URL=url):
-            yield store.AsyncStore(store.new_async_redis())
+            yield store.AsyncStore(store.new_bounded_async_redis())
     finally:
         await Recorder.disconnect_all()
         proc.terminate()

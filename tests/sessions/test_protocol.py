@@ -6,12 +6,13 @@ import pytest
 from sessions.protocol import (
     CloseCode,
     Limits,
-    PartAssembler,
     ProtocolError,
     batch_stats,
     decode_frame,
+    decode_hello,
 )
 from tests.sessions.factories import (
+    T0,
     console_event,
     full_snapshot_event,
     meta_event,
@@ -55,14 +56,20 @@ def test_events_frame_keeps_the_events():
         pack({"t": "events", "seq": True, "events": []}),
         pack({"t": "events", "seq": 1.5, "events": []}),
         pack({"t": "events", "seq": 1, "events": {}}),
-        pack({"t": "events", "seq": 1, "events": [{"type": 9, "timestamp": 1, "data": {}}]}),
-        pack({"t": "events", "seq": 1, "events": [{"type": "2", "timestamp": 1, "data": {}}]}),
+        pack({"t": "events", "seq": 1, "events": [{"type": 9, "timestamp": T0 + 1, "data": {}}]}),
+        pack({"t": "events", "seq": 1, "events": [{"type": "2", "timestamp": T0 + 1, "data": {}}]}),
         pack({"t": "events", "seq": 1, "events": [{"type": 2, "timestamp": "1", "data": {}}]}),
         pack({"t": "events", "seq": 1, "events": [{"type": 2, "timestamp": float("nan"), "data": {}}]}),
-        pack({"t": "events", "seq": 1, "events": [{"type": 2, "timestamp": 1, "data": []}]}),
-        pack({"t": "events", "seq": 1, "events": [{"type": 2, "timestamp": 1}]}),
-        pack({"t": "events", "seq": 1, "events": [{"type": 3, "timestamp": 1, "data": {"b": b"\x00"}}]}),
-        pack({"t": "events", "seq": 1, "events": [{"type": 3, "timestamp": 1, "data": {"x": float("inf")}}]}),
+        pack({"t": "events", "seq": 1, "events": [{"type": 2, "timestamp": T0 + 1, "data": []}]}),
+        pack({"t": "events", "seq": 1, "events": [{"type": 2, "timestamp": T0 + 1}]}),
+        pack({"t": "events", "seq": 1, "events": [{"type": 3, "timestamp": T0 + 1, "data": {"b": b"\x00"}}]}),
+        pack(
+            {
+                "t": "events",
+                "seq": 1,
+                "events": [{"type": 3, "timestamp": T0 + 1, "data": {"x": float("inf")}}],
+            }
+        ),
         pack({"t": "events", "seq": 1, "events": [mouse_move_event()] * 51}),
         pack({"t": "events", "seq": 1, "events": []}) + b"\x00",  # trailing bytes
         pack({"t": "bye", "reason": "later"}),
@@ -79,7 +86,7 @@ def test_malformed_frames_are_refused_with_4400(data):
 
 
 def test_non_string_map_keys_inside_events_are_refused():
-    event = {"type": 3, "timestamp": 1, "data": {"source": 1, "weird": {1: "x"}}}
+    event = {"type": 3, "timestamp": T0 + 1, "data": {"source": 1, "weird": {1: "x"}}}
     data = msgpack.packb({"t": "events", "seq": 1, "events": [event]}, strict_types=False)
     # msgpack.unpackb(strict_map_key=True) refuses int keys already; either way the frame is refused.
     assert refused(data) == CloseCode.MALFORMED
@@ -89,7 +96,7 @@ def test_nesting_deeper_than_the_limit_is_refused():
     deep: dict = {"leaf": 1}
     for _ in range(60):
         deep = {"child": deep}
-    event = {"type": 3, "timestamp": 1, "data": deep}
+    event = {"type": 3, "timestamp": T0 + 1, "data": deep}
     assert refused(pack({"t": "events", "seq": 1, "events": [event]})) == CloseCode.MALFORMED
 
 
@@ -97,7 +104,7 @@ def test_real_snapshot_nesting_within_the_default_limit_is_accepted():
     node: dict = {"type": 3, "textContent": "deep", "id": 1}
     for depth in range(200):  # 200 nested elements = 400 levels (map + childNodes list each)
         node = {"type": 2, "tagName": "div", "attributes": {}, "childNodes": [node], "id": depth + 2}
-    event = {"type": 2, "timestamp": 1, "data": {"node": node}}
+    event = {"type": 2, "timestamp": T0 + 1, "data": {"node": node}}
     frame = decode_frame(pack({"t": "events", "seq": 0, "events": [event]}), Limits())
     assert frame["events"][0]["data"]["node"]["tagName"] == "div"
 
@@ -106,49 +113,20 @@ def test_frame_over_the_size_limit_is_refused_with_4413():
     assert refused(b"\x00" * (LIMITS.max_frame_bytes + 1)) == CloseCode.FRAME_TOO_LARGE
 
 
-def test_parts_reassemble_into_one_batch():
-    events = [meta_event(), full_snapshot_event(text="x" * 5000)]
-    blob = pack(events)
-    chunks = [blob[i : i + 2000] for i in range(0, len(blob), 2000)]
-    assembler = PartAssembler(Limits(max_parts=8))
-    results = [
-        assembler.add(
-            decode_frame(
-                pack({"t": "part", "seq": 3, "i": i, "n": len(chunks), "data": c}), Limits(max_parts=8)
-            )
-        )
-        for i, c in enumerate(chunks)
-    ]
-    assert results[:-1] == [None] * (len(chunks) - 1)
-    assert results[-1] == {"t": "events", "seq": 3, "events": events}
-    assert not assembler.pending
-
-
-def test_interleaved_parts_of_two_batches_are_refused():
-    assembler = PartAssembler(LIMITS)
-    assembler.add({"t": "part", "seq": 1, "i": 0, "n": 2, "data": b"ab"})
-    with pytest.raises(ProtocolError) as caught:
-        assembler.add({"t": "part", "seq": 2, "i": 0, "n": 2, "data": b"cd"})
-    assert caught.value.code == CloseCode.MALFORMED
-
-
-def test_parts_holding_garbage_are_refused_once_complete():
-    assembler = PartAssembler(LIMITS)
-    assembler.add({"t": "part", "seq": 1, "i": 0, "n": 2, "data": pack([{"type": 2, "timestamp": 1}])[:3]})
-    with pytest.raises(ProtocolError):
-        assembler.add({"t": "part", "seq": 1, "i": 1, "n": 2, "data": b"\xc1"})
-
-
 def test_batch_stats_count_errors_failures_and_find_page_and_snapshot():
     events = [
         meta_event(href="https://shop.example/cart", width=800, height=600),
         full_snapshot_event(),
-        console_event(1, "boom", level="error"),
-        console_event(2, "fine"),
-        network_event(3, status=500),
-        network_event(4, status=200),
-        {"type": 5, "data": {"tag": "sr.error", "payload": {"message": "x"}}, "timestamp": 5},
-        {"type": 5, "data": {"tag": "sr.route", "payload": {"from": "/cart", "to": "/pay"}}, "timestamp": 6},
+        console_event(T0 + 1, "boom", level="error"),
+        console_event(T0 + 2, "fine"),
+        network_event(T0 + 3, status=500),
+        network_event(T0 + 4, status=200),
+        {"type": 5, "data": {"tag": "sr.error", "payload": {"message": "x"}}, "timestamp": T0 + 5},
+        {
+            "type": 5,
+            "data": {"tag": "sr.route", "payload": {"from": "/cart", "to": "/pay"}},
+            "timestamp": T0 + 6,
+        },
     ]
     stats = batch_stats(events)
     assert (stats.events, stats.errors, stats.failed_requests, stats.full) == (8, 2, 1, True)
@@ -158,3 +136,33 @@ def test_batch_stats_count_errors_failures_and_find_page_and_snapshot():
 
 def test_batch_without_snapshot_is_not_full():
     assert not batch_stats([mouse_move_event()]).full
+
+
+def test_before_hello_only_a_small_hello_is_decoded():
+    hello = {"t": "hello", "cred": "c" * 40, "tab": "t", "page": 0}
+    assert decode_hello(pack(hello), LIMITS)["tab"] == "t"
+    cases = [
+        pack({**hello, "pad": "x" * LIMITS.max_hello_bytes}),  # too big to be read at all
+        pack({"t": "events", "seq": 0, "events": []}),
+        b"\xc1" * (LIMITS.max_hello_bytes + 1),  # not even msgpack: refused by size, unread
+    ]
+    for data in cases:
+        with pytest.raises(ProtocolError) as caught:
+            decode_hello(data, LIMITS)
+        assert caught.value.code == CloseCode.BAD_CREDENTIAL
+    with pytest.raises(ProtocolError) as caught:
+        decode_hello("text", LIMITS)
+    assert caught.value.code == CloseCode.MALFORMED
+
+
+def test_a_frame_with_more_values_than_half_its_bytes_is_refused():
+    dense = {"type": 3, "timestamp": T0, "data": {"source": 0, "a": [{}] * 20_000}}
+    assert refused(pack({"t": "events", "seq": 0, "events": [dense]})) == CloseCode.MALFORMED
+    sparse = {"type": 3, "timestamp": T0, "data": {"source": 0, "a": [{"k": "v" * 8}] * 2_000}}
+    assert decode_frame(pack({"t": "events", "seq": 0, "events": [sparse]}), LIMITS)["seq"] == 0
+
+
+def test_real_batches_are_far_below_the_value_density_limit():
+    events = [meta_event(), full_snapshot_event(text="x"), mouse_move_event(), console_event(T0, "a")]
+    events += [network_event(T0 + 1)] * 20
+    assert decode_frame(pack({"t": "events", "seq": 0, "events": events}), LIMITS)["events"] == events

@@ -83,7 +83,7 @@ def test_read_events_pages_and_respects_count_and_range():
 
 async def test_connection_accounting_counts_up_and_down_and_never_recreates_deleted_meta(redis_db):
     sid = uuid.uuid4()
-    async_store = store.AsyncStore(store.new_async_redis())
+    async_store = store.AsyncStore(store.new_bounded_async_redis())
     try:
         assert await async_store.open_connection(sid, "a") == -1
         assert await async_store.open_connection(sid, "b") == -1
@@ -96,5 +96,42 @@ async def test_connection_accounting_counts_up_and_down_and_never_recreates_dele
         assert not redis_db.exists(keys.meta(sid))
         store.mark_ended(sid)
         assert await async_store.open_connection(sid, "a") is None
+    finally:
+        await async_store.client.aclose()
+
+
+async def test_session_socket_cap_counts_live_sockets_of_every_process_and_forgets_stale_ones(redis_db):
+    sid = uuid.uuid4()
+    async_store = store.AsyncStore(store.new_bounded_async_redis())
+    stale_ms = 90_000
+    try:
+        for n in range(3):
+            await async_store.open_connection(sid, "t", socket_id=f"s{n}", max_sockets=3, stale_ms=stale_ms)
+        with pytest.raises(store.TooManySockets):
+            await async_store.open_connection(sid, "t", socket_id="s3", max_sockets=3, stale_ms=stale_ms)
+        await async_store.close_connection(sid, "s0")
+        await async_store.open_connection(sid, "t", socket_id="s3", max_sockets=3, stale_ms=stale_ms)
+        # A daphne killed with its sockets open left s1: once its heartbeat is stale it does not count.
+        redis_db.zadd(keys.sockets(sid), {"s1": store.now_ms() - stale_ms - 1})
+        await async_store.open_connection(sid, "t", socket_id="s4", max_sockets=3, stale_ms=stale_ms)
+        assert sorted(redis_db.zrange(keys.sockets(sid), 0, -1)) == [b"s2", b"s3", b"s4"]
+    finally:
+        await async_store.client.aclose()
+
+
+async def test_quota_refuses_the_batch_that_would_cross_it_before_storing_anything(redis_db):
+    sid = live_session()
+    async_store = store.AsyncStore(store.new_bounded_async_redis())
+    events = [console_event(1, "x" * 1000)]
+    ev = store.encode_events(events)
+    stats = batch_stats(events)
+    try:
+        results = [
+            (await async_store.append(sid, "t", seq, ev, stats, quota=3 * len(ev))).result for seq in range(4)
+        ]
+        assert results == ["ok", "ok", "ok", "quota"]
+        assert redis_db.xlen(keys.events(sid)) == 3
+        assert store.read_meta(sid).bytes == 3 * len(ev)
+        assert (await async_store.append(sid, "t", 2, ev, stats, quota=3 * len(ev))).result == "dup"
     finally:
         await async_store.client.aclose()
