@@ -134,6 +134,8 @@ export function backoffDelay(attempt, random = Math.random, base = 500, cap = 30
 /** What the client does when the socket closes with `code`. */
 export function closeAction(code) {
   if (code === 4410 || code === 4401) return "ended";
+  // The session stored its size limit (SUPPORTREPLAY_SESSION_MAX_BYTES): retrying cannot help.
+  if (code === 4420) return "quota";
   if (code === 4403) return "refused";
   if (code === 4409) return "other-browser";
   // The first unacked batch was refused: drop it (the server records a gap) and reconnect.

@@ -28,6 +28,8 @@ const ENDED_MESSAGES = {
   "other-browser":
     "This sharing link was accepted in another browser, so nothing from this browser is shared. " +
     "Ask support for a new link if you want to share this screen.",
+  // 4420: the session stored its size limit (SUPPORTREPLAY_SESSION_MAX_BYTES); retrying cannot help.
+  quota: "This support session reached its size limit, so sharing stopped. Nothing more is shared.",
 };
 const PERSIST_PERIODIC_MAX_BYTES = 512 * 1024;
 

@@ -133,11 +133,12 @@ test("backoff grows exponentially with jitter and is capped", () => {
   assert.ok(backoffDelay(30, () => 0) >= 15000);
 });
 
-test("close codes: ended and refused stop, everything else retries", () => {
+test("close codes: ended, refused and quota stop, everything else retries", () => {
   assert.equal(closeAction(4410), "ended");
   assert.equal(closeAction(4401), "ended");
   assert.equal(closeAction(4403), "refused");
   assert.equal(closeAction(4409), "other-browser");
+  assert.equal(closeAction(4420), "quota");
   for (const code of [1006, 1011, 4429, 1001, 4500]) assert.equal(closeAction(code), "retry");
   assert.equal(closeAction(4400), "drop");
   assert.equal(closeAction(4413), "drop");

@@ -112,11 +112,12 @@ test("after a dropped socket the client reconnects with backoff and resends from
   assert.ok(timers.live()[0].ms <= 500, "a ready resets the backoff");
 });
 
-test("4410 and 4401 end the recording, 4403 refuses it; no retry", () => {
+test("4410 and 4401 end the recording, 4403 refuses it, 4420 (session quota) stops it; no retry", () => {
   for (const [code, action] of [
     [4410, "ended"],
     [4401, "ended"],
     [4403, "refused"],
+    [4420, "quota"],
   ]) {
     const { t, sockets, timers, seen } = setup();
     t.connect();
