@@ -21,5 +21,6 @@ urlpatterns: list = [
     path("sessions/<uuid:session_id>/export/events.json", export_views.events_json, name="export-events"),
     path("sessions/<uuid:session_id>/export/network.har", export_views.network_har, name="export-har"),
     path("sessions/<uuid:session_id>/export/report.md", export_views.report_md, name="export-report"),
+    path("sessions/<uuid:session_id>/export/replay.html", repro_exports.replay_html, name="export-html"),
     path("sessions/<uuid:session_id>/export/playwright.zip", repro_exports.playwright_zip, name="export-pw"),
 ]

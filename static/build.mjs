@@ -14,6 +14,7 @@ const entries = [
   ["recorder/src/recorder.js", "recorder/recorder.js", { minify: true, format: "iife" }],
   ["player/src/player.js", "player/player.js", { minify: true, format: "iife" }],
   ["player/src/list.js", "player/list.js", { minify: true, format: "iife" }],
+  ["player/src/standalone.js", "player/standalone.js", { minify: true, format: "iife" }],
 ];
 
 // rrweb's flat ESM build evaluates two PostCSS copies at import time (replay-only CSS rewriting): a CJS

@@ -6,15 +6,18 @@ import io
 import json
 import zipfile
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from ..archive import source
+from ..data_views import manifest_payload
 from ..exports.har import build_har
 from ..exports.views import _attachment, _session, replay_url
 from ..permissions import EXPORT_PERMISSION, permission_required
 from .playwright import build_playwright_test, har_name, repro_har
+from .standalone import standalone_html
 from .steps import walk
-from .views import recording_batches
+from .views import recording_batches, steps_payload
 
 README = """Reproduction test of SupportReplay session {short}
 
@@ -55,3 +58,21 @@ def playwright_zip(request: HttpRequest, session_id) -> HttpResponse:
         start_ts=recording.start_ts or recording.summary.get("start_ts", 0),
     )
     return _attachment(HttpResponse(body, content_type="application/zip"), session, "playwright.zip")
+
+
+@require_GET
+@permission_required(EXPORT_PERMISSION)
+def replay_html(request: HttpRequest, session_id) -> StreamingHttpResponse:
+    """The self-contained replay (player, panels, steps, masked events): one HTML file for a ticket."""
+    session = _session(request, session_id, "replay.html")
+    recording, batches = recording_batches(session)
+    body = standalone_html(
+        short=str(session.pk)[:8],
+        ticket=session.link.ticket_ref,
+        started=session.started_at,
+        manifest=manifest_payload(session, recording),
+        steps=steps_payload(recording, batches),
+        chunk=lambda index: source.chunk_events(session, index),
+    )
+    response = StreamingHttpResponse(body, content_type="text/html; charset=utf-8")
+    return _attachment(response, session, "replay.html")

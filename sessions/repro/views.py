@@ -24,21 +24,22 @@ def recording_batches(session: RecordingSession):
         raise Http404("recording unavailable") from None
 
 
+def steps_payload(recording: source.Recording, batches) -> dict:
+    # The same origin as the data API's manifest, so `?t=` means the same moment on the page.
+    start_ts = recording.start_ts or recording.summary.get("start_ts", 0)
+    result = walk(batches)
+    return {
+        "start_ts": start_ts,
+        "steps": [as_dict(step, start_ts) for step in result.steps],
+        "truncated": result.truncated,
+    }
+
+
 @require_GET
 @agent_required
 @gzip_page
 def steps_json(request: HttpRequest, session_id) -> JsonResponse:
     session = get_object_or_404(RecordingSession, pk=session_id)
-    recording, batches = recording_batches(session)
-    # The same origin as the data API's manifest, so `?t=` means the same moment on the page.
-    start_ts = recording.start_ts or recording.summary.get("start_ts", 0)
-    result = walk(batches)
-    response = JsonResponse(
-        {
-            "start_ts": start_ts,
-            "steps": [as_dict(step, start_ts) for step in result.steps],
-            "truncated": result.truncated,
-        }
-    )
+    response = JsonResponse(steps_payload(*recording_batches(session)))
     patch_cache_control(response, private=True, no_cache=True)
     return response

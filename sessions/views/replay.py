@@ -26,6 +26,7 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
             ("Network HAR", f"{base}/export/network.har"),
             ("Bug report", f"{base}/export/report.md"),
             ("Playwright test", f"{base}/export/playwright.zip"),
+            ("Replay as one HTML file", f"{base}/export/replay.html"),
         ],
         "player_config": {
             "mode": "replay",

@@ -15,6 +15,7 @@ async function fetchJson(url) {
 }
 
 export async function startReplay(config) {
+  const load = config.load || fetchJson; // the standalone HTML export reads inline data instead
   const ui = {
     stage: $("[data-stage]"),
     overlay: $("[data-overlay]"),
@@ -40,7 +41,7 @@ export async function startReplay(config) {
 
   let manifest;
   try {
-    manifest = await fetchJson(config.manifest);
+    manifest = await load(config.manifest);
   } catch (error) {
     if (config.state === "live") overlay("This session is still live: watch it live; its replay is ready when it ends.", false);
     else if (error.message === "404") overlay("This recording is not available (it may have been purged).", false);
@@ -68,7 +69,7 @@ export async function startReplay(config) {
     if (!pending.has(index)) {
       pending.set(
         index,
-        fetchJson(`${config.chunk}${chunks[index].index ?? index}`).then((events) => {
+        load(`${config.chunk}${chunks[index].index ?? index}`).then((events) => {
           loaded.set(index, Array.isArray(events) ? events : []);
           pending.delete(index);
           return loaded.get(index);

@@ -36,7 +36,7 @@ export async function startSteps(config) {
   const list = $("[data-step-list]", root);
   let data;
   try {
-    data = await fetchJson(config.steps);
+    data = await (config.load || fetchJson)(config.steps);
   } catch {
     list.replaceChildren(h("li", { class: "rows-empty" }, "The steps could not be loaded."));
     return;
