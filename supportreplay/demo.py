@@ -102,3 +102,13 @@ urlpatterns = [
     path("api/products", products_api, name="demo-products"),
     path("api/pay", pay_api, name="demo-pay"),
 ]
+
+
+def _echo_urls() -> list:
+    # The hostile echo page for privacy tests lives in its own module (supportreplay/demo_echo.py).
+    from .demo_echo import echo_api, echo_page
+
+    return [path("echo", echo_page, name="demo-echo"), path("api/echo", echo_api, name="demo-echo-api")]
+
+
+urlpatterns += _echo_urls()

@@ -4,10 +4,12 @@ The same rules, in the same order, live in the recorder (static/recorder/src/sec
 vectors in tests/vectors/privacy/ hold both to byte-identical output. Change both or neither.
 
 How a string is read:
-1. Encodings are looked through: when the string holds `%`, `&` or a backslash it is decoded once into a
+1. Encodings are looked through: when the string holds `%`, `&` or a backslash it is decoded into a
    *view* (percent-encoding, also double `%25XX`; HTML character references; JSON string escapes), and
-   every character of the view remembers which characters of the original it came from. A decoded space
-   becomes U+00A0 in the view, so it still separates card groups but does not end a `password=` value.
+   every character of the view remembers which characters of the original it came from. The view is
+   decoded again while it changes, up to four levels (a JSON string logged as JSON is escaped twice).
+   A decoded space becomes U+00A0 in the view, so it still separates card groups but does not end a
+   `password=` value.
 2. The rules below find ranges in the view; overlapping ranges merge.
 3. Those ranges, mapped back, are replaced in the *original* string: a secret is removed in whatever
    encoding it travelled, and everything else stays byte for byte as it was.
@@ -26,7 +28,9 @@ from functools import lru_cache
 from .cards import is_card_number
 
 CARD, EMAIL, JWT, KEY, REDACTED = "[card]", "[email]", "[jwt]", "[key]", "[redacted]"
+PLACEHOLDERS = (CARD, EMAIL, JWT, KEY, REDACTED)
 MIN_LENGTH = 5
+MAX_DEPTH = 4
 
 # --- secret-looking names ------------------------------------------------------------------------------
 # A name is compacted (lower case, letters and digits only: "X-Api-Key" -> "xapikey", "accessToken" ->
@@ -221,6 +225,8 @@ def _named(text: str, out: list[Range]) -> None:
                 end -= 1
             if text.startswith("=", start):
                 continue
+        if text.startswith(PLACEHOLDERS, start):
+            continue  # already masked (the recorder did it): masking again must change nothing
         if end > start:
             out.append((start, end, REDACTED))
             # The value is consumed: a "name:" inside it is part of the secret, not a new pair (and
@@ -268,11 +274,20 @@ def find_secrets(text: str) -> list[Range]:
 
 
 def _source_secrets(source: str) -> list[Range]:
-    if "%" in source or "&" in source or "\\" in source:
-        view = View(source)
-        if view.text != source:
-            return [(*view.source_range(start, end), label) for start, end, label in find_secrets(view.text)]
-    return find_secrets(source)
+    # Encodings nest (a JSON string logged as JSON, a URL in a JSON body): decode level after level, up
+    # to MAX_DEPTH, and map the ranges found in the innermost view back through every level.
+    views: list[View] = []
+    text = source
+    while len(views) < MAX_DEPTH and ("%" in text or "&" in text or "\\" in text):
+        view = View(text)
+        if view.text == text:
+            break
+        views.append(view)
+        text = view.text
+    ranges = find_secrets(text)
+    for view in reversed(views):
+        ranges = _merge_source([(*view.source_range(start, end), label) for start, end, label in ranges])
+    return ranges
 
 
 def mask_text(text: str) -> str:

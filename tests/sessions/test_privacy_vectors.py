@@ -104,3 +104,13 @@ def test_vector_files_are_what_generate_py_writes():
     assert load("negatives.json") == generate.encoded_negatives()
     assert load("places.json") == generate.places()
     assert load("mask_all.json") == json.loads(json.dumps(generate.MASK_ALL))
+
+
+def test_masking_is_idempotent_so_the_server_pass_changes_nothing_the_recorder_masked():
+    changed = []
+    for kind, vector, _ in secret_cases():
+        if "masked" in vector and mask_text(vector["masked"]) != vector["masked"]:
+            changed.append((kind, vector["encoding"], vector["masked"], mask_text(vector["masked"])))
+        if "masked_parts" in vector and mask_parts(vector["masked_parts"]) != vector["masked_parts"]:
+            changed.append((kind, vector["encoding"], vector["masked_parts"]))
+    assert not changed, changed[:5]

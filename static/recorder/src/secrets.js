@@ -10,7 +10,9 @@ export const EMAIL = "[email]";
 export const JWT = "[jwt]";
 export const KEY = "[key]";
 export const REDACTED = "[redacted]";
+const PLACEHOLDERS = [CARD, EMAIL, JWT, KEY, REDACTED];
 const MIN_LENGTH = 5;
+const MAX_DEPTH = 4;
 
 // --- secret-looking names ---------------------------------------------------------------------------
 const SECRET_WORDS_RE =
@@ -191,6 +193,8 @@ function named(text, out) {
       while (end > start && (text[end - 1] === " " || text[end - 1] === "\t" || text[end - 1] === "\u00a0")) end -= 1;
       if (text[start] === "=") continue;
     }
+    // Already masked (by an earlier pass): masking again must change nothing.
+    if (PLACEHOLDERS.some((p) => text.startsWith(p, start))) continue;
     if (end > start) {
       out.push([start, end, REDACTED]);
       // The value is consumed: a "name:" inside it is part of the secret, not a new pair.
@@ -252,13 +256,20 @@ function mergeSource(ranges) {
 }
 
 function sourceSecrets(source) {
-  if (source.includes("%") || source.includes("&") || source.includes("\\")) {
-    const view = new View(source);
-    if (view.text !== source) {
-      return findSecrets(view.text).map(([start, end, label]) => [...view.sourceRange(start, end), label]);
-    }
+  // Encodings nest (a JSON string logged as JSON): decode level after level, map ranges back through all.
+  const views = [];
+  let text = source;
+  while (views.length < MAX_DEPTH && (text.includes("%") || text.includes("&") || text.includes("\\"))) {
+    const view = new View(text);
+    if (view.text === text) break;
+    views.push(view);
+    text = view.text;
   }
-  return findSecrets(source);
+  let ranges = findSecrets(text);
+  for (let i = views.length - 1; i >= 0; i -= 1) {
+    ranges = mergeSource(ranges.map(([start, end, label]) => [...views[i].sourceRange(start, end), label]));
+  }
+  return ranges;
 }
 
 /** `text` with every secret the contract knows replaced by its placeholder, in any encoding. */

@@ -98,3 +98,14 @@ test("mask all text masks text, titles and URLs", () => {
     assert.deepEqual(maskEvent(structuredClone(vector.event), { mask_all_text: true }), vector.expected);
   }
 });
+
+test("masking is idempotent, so the server's pass changes nothing the recorder masked", () => {
+  const changed = [];
+  for (const { entry, vector } of cases) {
+    if (vector.masked !== undefined && maskText(vector.masked) !== vector.masked) changed.push([entry.kind, vector.encoding]);
+    if (vector.masked_parts && JSON.stringify(maskParts(vector.masked_parts)) !== JSON.stringify(vector.masked_parts)) {
+      changed.push([entry.kind, vector.encoding]);
+    }
+  }
+  assert.deepEqual(changed.slice(0, 5), []);
+});

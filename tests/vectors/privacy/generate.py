@@ -250,6 +250,8 @@ ENCODINGS = {
     "form": lambda t: quote_plus(t, safe=""),
     "percent-twice": lambda t: quote(quote(t, safe=""), safe=""),
     "json": _json,
+    "json-twice": lambda t: json.dumps(json.dumps(t)[1:-1])[1:-1],
+    "json-in-percent": lambda t: quote(json.dumps(t)[1:-1], safe=""),
     "json-unicode": _json_unicode,
     "html-numeric": _html_numeric,
     "html-named": _html_named,
