@@ -1,5 +1,8 @@
 """What happened in a session, in numbers and markers, computed from its batches. Pure.
 
+Linear in the events and bounded in memory whatever a recorded page sends: one pass, lists capped at
+MAX_LISTED while they are built (counts stay exact), rage clicks in O(n log n).
+
 The archive stores this in `RecordingSession.summary`; the data API serves it with the manifest (markers
 drive the player's timeline) and the bug report export reads it.
 """
@@ -18,6 +21,9 @@ RAGE_WINDOW_MS = 1000
 # Clicks on the same node, or within this many CSS pixels, are "one spot".
 RAGE_RADIUS_PX = 24
 MAX_LISTED = 200
+# Later clicks looked at per candidate first click of a rage run: keeps find_rage_clicks linear, and no
+# person clicks 20 times within RAGE_WINDOW_MS.
+RAGE_SCAN_LIMIT = 20
 
 
 def _payload(event: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -34,6 +40,14 @@ def _data(event: Mapping[str, Any]) -> Mapping[str, Any]:
 def _text(value: Any, limit: int = 500) -> str:
     text = value if isinstance(value, str) else ("" if value is None else str(value))
     return text[:limit]
+
+
+def _coordinate(value: Any) -> float:
+    """A click coordinate as a float; anything else a page may send (text, NaN, huge) counts as 0."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return 0.0
+    number = float(value) if abs(value) < 1e15 else 0.0
+    return number if math.isfinite(number) else 0.0
 
 
 def console_message(payload: Mapping[str, Any]) -> str:
@@ -65,21 +79,34 @@ def request_rows(event: Mapping[str, Any], ts: int) -> list[dict[str, Any]]:
     return rows
 
 
+def _same_spot(node: Any, x: float, y: float, other: tuple[int, Any, float, float]) -> bool:
+    """Same node, or within RAGE_RADIUS_PX CSS pixels: one spot for rage clicks."""
+    dx, dy = other[2] - x, other[3] - y
+    return (node is not None and node == other[1]) or dx * dx + dy * dy <= RAGE_RADIUS_PX * RAGE_RADIUS_PX
+
+
 def find_rage_clicks(clicks: Sequence[tuple[int, Any, float, float]]) -> list[dict[str, Any]]:
-    """Runs of RAGE_CLICKS+ clicks within RAGE_WINDOW_MS on one spot; clicks are (ts, node id, x, y)."""
+    """Runs of RAGE_CLICKS+ clicks within RAGE_WINDOW_MS on one spot; clicks are (ts, node id, x, y).
 
-    def same_spot(a: tuple, b: tuple) -> bool:
-        return (a[1] is not None and a[1] == b[1]) or math.dist(a[2:], b[2:]) <= RAGE_RADIUS_PX
-
-    found = []
+    O(n log n): a sort, then for each candidate first click at most RAGE_SCAN_LIMIT later clicks (a
+    recorded page can send any number of clicks with one timestamp; no person clicks that fast).
+    """
+    found: list[dict[str, Any]] = []
     ordered = sorted(clicks, key=lambda c: c[0])
+    count = len(ordered)
     i = 0
-    while i < len(ordered):
-        first = ordered[i]
-        run = [c for c in ordered[i:] if c[0] - first[0] <= RAGE_WINDOW_MS and same_spot(first, c)]
-        if len(run) >= RAGE_CLICKS:
-            found.append({"ts": first[0], "clicks": len(run), "node": first[1], "x": first[2], "y": first[3]})
-            i = ordered.index(run[-1]) + 1
+    while i < count:
+        ts, node, x, y = ordered[i]
+        in_run, last = 1, i
+        for j in range(i + 1, min(count, i + 1 + RAGE_SCAN_LIMIT)):
+            other = ordered[j]
+            if other[0] - ts > RAGE_WINDOW_MS:
+                break
+            if _same_spot(node, x, y, other):
+                in_run, last = in_run + 1, j
+        if in_run >= RAGE_CLICKS:
+            found.append({"ts": ts, "clicks": in_run, "node": node, "x": x, "y": y})
+            i = last + 1
         else:
             i += 1
     return found
@@ -102,9 +129,16 @@ def summarize(
     tabs: set[str] = set()
     first_ts = last_ts = None
 
+    page_count = 0
+    last_url = None
+
     def visit(url: str, ts: int, tab: str) -> None:
-        if url and (not pages or pages[-1]["url"] != url):
-            pages.append({"ts": ts, "url": _text(url, 2000), "tab": tab})
+        nonlocal page_count, last_url
+        if url and url != last_url:
+            last_url = url
+            page_count += 1
+            if len(pages) < MAX_LISTED:
+                pages.append({"ts": ts, "url": _text(url, 2000), "tab": tab})
 
     for batch in batches:
         counts["batches"] += 1
@@ -127,33 +161,35 @@ def summarize(
             elif kind is Kind.CLICK:
                 counts["clicks"] += 1
                 x, y = data.get("x"), data.get("y")
-                clicks.append((ts, data.get("id"), float(x or 0), float(y or 0)))
+                clicks.append((ts, data.get("id"), _coordinate(x), _coordinate(y)))
             elif kind is Kind.INPUT:
                 counts["inputs"] += 1
             elif kind is Kind.CONSOLE_ERROR:
                 counts["console_errors"] += 1
                 payload = _payload(event)
-                errors.append(
-                    {
-                        "ts": ts,
-                        "kind": "console",
-                        "message": console_message(payload),
-                        "stack": _text(
-                            "\n".join(t for t in payload.get("trace") or [] if isinstance(t, str)), 4000
-                        ),
-                    }
-                )
+                if len(errors) < MAX_LISTED:
+                    errors.append(
+                        {
+                            "ts": ts,
+                            "kind": "console",
+                            "message": console_message(payload),
+                            "stack": _text(
+                                "\n".join(t for t in payload.get("trace") or [] if isinstance(t, str)), 4000
+                            ),
+                        }
+                    )
             elif kind is Kind.JS_ERROR:
                 counts["js_errors"] += 1
                 payload = _payload(event)
-                errors.append(
-                    {
-                        "ts": ts,
-                        "kind": _text(payload.get("kind") or "error", 40),
-                        "message": _text(payload.get("message")),
-                        "stack": _text(payload.get("stack"), 4000),
-                    }
-                )
+                if len(errors) < MAX_LISTED:
+                    errors.append(
+                        {
+                            "ts": ts,
+                            "kind": _text(payload.get("kind") or "error", 40),
+                            "message": _text(payload.get("message")),
+                            "stack": _text(payload.get("stack"), 4000),
+                        }
+                    )
             elif kind is Kind.ENVIRONMENT:
                 environment.update({k: v for k, v in _payload(event).items() if isinstance(k, str)})
             if kind in (Kind.NETWORK, Kind.NETWORK_FAILED):
@@ -161,7 +197,8 @@ def summarize(
                     counts["requests"] += 1
                     if row["failed"]:
                         counts["failed_requests"] += 1
-                        failed.append(row)
+                        if len(failed) < MAX_LISTED:
+                            failed.append(row)
 
     rage = find_rage_clicks(clicks)
     markers = (
@@ -185,7 +222,7 @@ def summarize(
         "duration_ms": (last_ts - first_ts) if first_ts is not None else 0,
         "tabs": len(tabs),
         "pages": pages[:MAX_LISTED],
-        "page_count": len(pages),
+        "page_count": page_count,
         "rage_clicks": len(rage),
         "errors": errors[:MAX_LISTED],
         "failed": failed[:MAX_LISTED],

@@ -191,17 +191,26 @@ def _archive_locked(sid: str, lock: RedisLock) -> Outcome:
         _compare_with_counters(sid, built)
         _commit(session, name, built, elapsed_ms=int((time.perf_counter() - started) * 1000))
     except LockLost:
-        log.warning("archive %s: lock lost, leaving the session to the run that holds it", sid)
+        if lock.client.exists(lock.key):
+            log.warning("archive %s: lock lost, leaving the session to the run that holds it", sid)
+        else:
+            # Nobody took over: this run simply outlived its lock. Say so instead of staying "running"
+            # (the failed-archive metric counts it; the sweeper retries it).
+            _mark_failed(sid, f"archive run exceeded its {lock.ttl_ms // 1000} s lock")
         raise
     except Exception as exc:
-        RecordingSession.objects.filter(pk=sid, state=SessionState.ENDED).update(
-            archive_status=ArchiveStatus.FAILED, archive_error=f"{type(exc).__name__}: {exc}"[:2000]
-        )
+        _mark_failed(sid, f"{type(exc).__name__}: {exc}")
         log.exception("archive %s failed", sid)
         raise
     stream.delete_keys(sid)
     log.info("archive %s: %d events, %d bytes stored", sid, built.event_count, built.stored_bytes)
     return Outcome("archived", sid, f"{built.stored_bytes} bytes")
+
+
+def _mark_failed(sid: str, error: str) -> None:
+    RecordingSession.objects.filter(pk=sid, state=SessionState.ENDED).update(
+        archive_status=ArchiveStatus.FAILED, archive_error=error[:2000]
+    )
 
 
 def _compare_with_counters(sid: str, built: Built) -> None:

@@ -105,6 +105,29 @@ def _head_decoder(name: str, entry: format.ChunkEntry) -> container.ChunkDecoder
     return decoder
 
 
+# The summary of an ended-not-archived stream, computed once per stream state (same key as _RECENT), not
+# on every manifest request: the archive stores it for good a few seconds later.
+_SUMMARIES: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+
+
+def _stream_summary(session_id, batches: list[chunking.Batch]) -> dict[str, Any]:
+    key = (str(session_id), batches[-1].stream_id if batches else "")
+    with _recent_lock:
+        if key in _SUMMARIES:
+            _SUMMARIES.move_to_end(key)
+            return _SUMMARIES[key]
+    summary = summarize(
+        batches,
+        raw_bytes=sum(len(format.pack(b.events)) for b in batches),
+        gaps=verify.gaps_by_tab(verify.tab_ranges(batches)),
+    )
+    with _recent_lock:
+        _SUMMARIES[key] = summary
+        while len(_SUMMARIES) > _RECENT_MAX:
+            _SUMMARIES.popitem(last=False)
+    return summary
+
+
 def load(session: RecordingSession) -> Recording:
     if session.state == SessionState.ARCHIVED:
         archive = _archive_of(session)
@@ -112,12 +135,7 @@ def load(session: RecordingSession) -> Recording:
         chunks = [ChunkInfo(e.index, e.start_ts, e.end_ts, e.events, e.tab, e.lead_meta) for e in entries]
         return Recording("archive", chunks, session.summary or {}, archive=archive)
     batches, split = _from_stream(session.pk)
-    tabs = verify.tab_ranges(batches)
-    summary = summarize(
-        batches,
-        raw_bytes=sum(len(format.pack(b.events)) for b in batches),
-        gaps=verify.gaps_by_tab(tabs),
-    )
+    summary = _stream_summary(session.pk, batches)
     chunks = [ChunkInfo(n, c.start_ts, c.end_ts, c.events, c.tab, c.lead_meta) for n, c in enumerate(split)]
     return Recording("redis", chunks, summary)
 
