@@ -1,5 +1,10 @@
 // The customer's banner: always visible while recording, keyboard reachable, and never recorded. It lives
 // in a *closed* shadow root, which rrweb cannot see into: the replay holds only an empty host element.
+//
+// It must stay clickable above the page's top layer too. A modal <dialog> makes everything outside it
+// inert (even a popover shown above it), and popovers and dialogs paint over any z-index. So the host
+// is a manual popover, re-shown on top whenever the page opens a dialog or popover, and while a modal
+// dialog is open it moves inside that dialog (the only part of the page that is not inert).
 
 const CSS = `
 :host { all: initial; position: fixed; z-index: 2147483647; right: 16px; bottom: 16px; font: 500 14px/1.4 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
@@ -44,10 +49,14 @@ export function createBanner(doc, { company, onStop }) {
   };
   button.addEventListener("click", () => {
     if (mode === "sharing") onStop();
-    else host.remove();
+    else {
+      stopRaising();
+      host.remove();
+    }
   });
   render();
   (doc.body || doc.documentElement).appendChild(host);
+  const stopRaising = keepOnTop(doc, host);
 
   return {
     setCompany(value) {
@@ -63,8 +72,53 @@ export function createBanner(doc, { company, onStop }) {
       button.setAttribute("aria-label", "Dismiss this message");
     },
     remove() {
+      stopRaising();
       host.remove();
     },
     host,
+  };
+}
+
+function isModal(dialog) {
+  try {
+    return dialog.open && dialog.isConnected && dialog.matches(":modal");
+  } catch (e) {
+    return false; // a browser without :modal
+  }
+}
+
+/** Keep `host` above the page's top layer; returns a function that stops doing so. */
+export function keepOnTop(doc, host) {
+  const canPopover = typeof host.showPopover === "function";
+  if (canPopover) host.setAttribute("popover", "manual");
+  const modals = []; // modal dialogs in the order they opened; the last open one is on top
+  const raise = () => {
+    if (!host.isConnected) return;
+    while (modals.length && !isModal(modals[modals.length - 1])) modals.pop();
+    const parent = modals[modals.length - 1] || doc.body || doc.documentElement;
+    if (host.parentNode !== parent) parent.appendChild(host); // moving hides a popover: shown again below
+    if (!canPopover) return;
+    try {
+      if (host.matches(":popover-open")) host.hidePopover();
+      host.showPopover();
+    } catch (e) {
+      // Not in a document that allows popovers: the z-index still applies.
+    }
+  };
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.target.tagName === "DIALOG" && isModal(record.target)) modals.push(record.target);
+    }
+    raise();
+  });
+  observer.observe(doc.documentElement, { subtree: true, attributes: true, attributeFilter: ["open"] });
+  const onToggle = (event) => {
+    if (event.target !== host && event.newState === "open") raise();
+  };
+  doc.addEventListener("toggle", onToggle, true);
+  raise();
+  return () => {
+    observer.disconnect();
+    doc.removeEventListener("toggle", onToggle, true);
   };
 }
