@@ -11,7 +11,7 @@ run: install build
 	$(PY) scripts/run.py
 
 test: install build
-	scripts/system-deps.sh --browser
+	scripts/system-deps.sh --browser --proxy
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	node --test static/

@@ -94,3 +94,24 @@ def ready(request):
     celery = celery_status() if not down else {"ok": False, "detail": "not checked", "age_seconds": None}
     body = {"status": "ok" if not down else "down", "down": down, "checks": results, "celery": celery}
     return JsonResponse(body, status=200 if not down else 503)
+
+
+PROBE_PATHS = {"/healthz": ready, "/healthz/ready": ready, "/healthz/live": live}
+
+
+class HealthProbeMiddleware:
+    """Answers the probe paths before anything checks the Host header or redirects to HTTPS.
+
+    Load balancers and container runtimes probe a daphne by its own address (`127.0.0.1:8000`, a pod IP),
+    which is not in ALLOWED_HOSTS; without this, every probe would get a 400 (and a log line) and the
+    process would look dead. First in MIDDLEWARE; the answers hold no session or customer data.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        view = PROBE_PATHS.get(request.path_info)
+        if view is not None and request.method in ("GET", "HEAD"):
+            return view(request)
+        return self.get_response(request)

@@ -73,3 +73,12 @@ def test_metrics_expose_the_heartbeat_age(redis_db):
         x for x in render().splitlines() if x.startswith("supportreplay_celery_heartbeat_age_seconds ")
     )
     assert float(line.split()[1]) >= 120
+
+
+def test_probes_by_ip_address_are_answered_even_though_the_host_is_not_allowed(client, redis_db, settings):
+    settings.ALLOWED_HOSTS = ["support.example.com"]
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz/live", HTTP_HOST="10.0.0.7:8000").status_code == 200
+    assert client.get("/healthz/ready", HTTP_HOST="10.0.0.7:8000").status_code == 200
+    # Every other path still refuses the unknown host.
+    assert client.get("/sessions/", HTTP_HOST="10.0.0.7:8000").status_code == 400

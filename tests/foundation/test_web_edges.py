@@ -20,7 +20,7 @@ async def test_an_unknown_websocket_path_is_closed_with_4404_not_a_server_error(
 @pytest.mark.django_db
 def test_a_wrong_host_header_logs_one_warning_without_a_traceback(client, caplog):
     with caplog.at_level(logging.INFO):
-        response = client.get("/healthz/live", HTTP_HOST="evil.example")
+        response = client.get("/sessions/", HTTP_HOST="evil.example")
     assert response.status_code == 400
     records = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
     assert len(records) == 1

@@ -15,7 +15,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 
 
-def make_driver(width: int = 1280, height: int = 900) -> webdriver.Chrome:
+def make_driver(width: int = 1280, height: int = 900, extra_args: tuple[str, ...] = ()) -> webdriver.Chrome:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for flag in (
@@ -30,6 +30,7 @@ def make_driver(width: int = 1280, height: int = 900) -> webdriver.Chrome:
         "--disable-quic",
         f"--window-size={width},{height}",
         f"--user-data-dir={tempfile.mkdtemp(prefix='sr-chrome-')}",
+        *extra_args,
     ):
         options.add_argument(flag)
     options.page_load_strategy = "eager"
