@@ -15,7 +15,16 @@ import sys
 from pathlib import Path
 
 TEMPLATE = Path(__file__).resolve().parent / "nginx" / "supportreplay.conf.template"
-NAMES = ("SERVER_NAME", "TLS_CERT", "TLS_KEY", "STATIC_ROOT", "LOG_DIR", "HTTP_PORT", "HTTPS_PORT", "UPSTREAM_CONF")
+NAMES = (
+    "SERVER_NAME",
+    "TLS_CERT",
+    "TLS_KEY",
+    "STATIC_ROOT",
+    "LOG_DIR",
+    "HTTP_PORT",
+    "HTTPS_PORT",
+    "UPSTREAM_CONF",
+)
 
 
 def render(values: dict[str, str], template: str | None = None) -> str:
