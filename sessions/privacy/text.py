@@ -141,7 +141,13 @@ class View:
 
 
 # --- the rules (on the view) -----------------------------------------------------------------------------
-_CARD_RUN_RE = re.compile(r"(?<![0-9A-Za-z.])[0-9]{3,}(?:[ \-+\u00a0][0-9]{3,})*(?![0-9A-Za-z])(?!\.[0-9])")
+# A run of digit groups (3+ digits each; a last group may have 2, as in "4111 1111 1111 1111 11").
+# Not glued to letters or digits (hashes, decimals) nor dash-joined to one ("v4-1615505242680-...", a
+# web-vitals id, or any other identifier made of parts).
+_CARD_RUN_RE = re.compile(
+    r"(?<![0-9A-Za-z.])(?<![0-9A-Za-z]-)[0-9]{3,}(?:[ \-+\u00a0][0-9]{3,})*(?:[ \-+\u00a0][0-9]{2})?"
+    r"(?![0-9A-Za-z])(?!\.[0-9])"
+)
 _CARD_SEP_RE = re.compile(r"[ \-+\u00a0]")
 _EMAIL_RE = re.compile(
     r"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.([A-Za-z]{2,})"

@@ -119,7 +119,9 @@ class View {
 }
 
 // --- the rules (on the view) ---------------------------------------------------------------------------
-const CARD_RUN_RE = /(?<![0-9A-Za-z.])[0-9]{3,}(?:[ \-+\u00a0][0-9]{3,})*(?![0-9A-Za-z])(?!\.[0-9])/g;
+// Digit groups (3+ digits; a last one may have 2), not glued to letters/digits nor dash-joined to one.
+const CARD_RUN_RE =
+  /(?<![0-9A-Za-z.])(?<![0-9A-Za-z]-)[0-9]{3,}(?:[ \-+\u00a0][0-9]{3,})*(?:[ \-+\u00a0][0-9]{2})?(?![0-9A-Za-z])(?!\.[0-9])/g;
 const CARD_SEP_RE = /[ \-+\u00a0]/;
 const EMAIL_RE =
   /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,})(?![A-Za-z0-9-])/g;
