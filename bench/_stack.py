@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from supportreplay.web import daphne_command  # noqa: E402
 
 
 def free_port() -> int:
@@ -42,11 +44,12 @@ def spawn_daphne(
     profile: str = "",
 ) -> subprocess.Popen:
     """A daphne on 127.0.0.1:`port`, returned once it accepts connections (RuntimeError if it never does)."""
-    daphne = [str(Path(sys.executable).parent / "daphne")]
+    # The production command line (supportreplay.web), so benchmarks measure what deployments run.
+    command = daphne_command("127.0.0.1", port, env)
     if profile:
-        daphne = [sys.executable, "-m", "cProfile", "-o", profile, *daphne]
+        command = [sys.executable, "-m", "cProfile", "-o", profile, *command]
     proc = subprocess.Popen(
-        [*daphne, "-b", "127.0.0.1", "-p", str(port), "supportreplay.asgi:application"],
+        command,
         cwd=ROOT,
         env=env,
         stdout=stdout,
