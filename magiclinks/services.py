@@ -18,7 +18,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions import credentials
+from sessions import credentials, signals
 from sessions import services as recordings
 from sessions.models import EndReason, RecordingSession, SessionState
 
@@ -209,6 +209,7 @@ def accept(token: str, *, shown_notice_sha256: str | None, client: ClientInfo) -
             raise LinkUnavailable
         consent = _record(link, ConsentDecision.ACCEPTED, notice, client)
         session = recordings.start_session(link, consent)
+    signals.send(signals.link_accepted, MagicLink, link=link, session=session, consent=consent)
     log.info("link %s accepted: session %s", link.pk, session.pk)
     return Accepted(session, consent, with_credential(link.target_url, credentials.issue(session.id)))
 
@@ -218,6 +219,7 @@ def decline(token: str, *, shown_notice_sha256: str | None, client: ClientInfo) 
     link = find_usable_link(token)
     notice = _check_notice(link, shown_notice_sha256)
     consent = _record(link, ConsentDecision.DECLINED, notice, client)
+    signals.send(signals.link_declined, MagicLink, link=link, consent=consent)
     log.info("link %s declined", link.pk)
     return consent
 

@@ -22,7 +22,7 @@ from redis.exceptions import RedisError
 
 from magiclinks.targets import configured_origins, origin_of
 
-from . import keys, store
+from . import keys, signals, store
 from .models import ArchiveStatus, EndReason, RecordingSession, SessionState
 from .protocol import ReadyOptions
 
@@ -33,7 +33,9 @@ ARCHIVE_TASK = "recordings.archive_session"
 
 def start_session(link, consent) -> RecordingSession:
     """A customer accepted: open a live session for the link (the caller holds the link's consumption)."""
-    return RecordingSession.objects.create(link=link, consent=consent, state=SessionState.LIVE)
+    session = RecordingSession.objects.create(link=link, consent=consent, state=SessionState.LIVE)
+    signals.send(signals.session_started, RecordingSession, session=session)
+    return session
 
 
 def end_session(session_id: UUID | str, reason: EndReason) -> bool:
@@ -58,6 +60,7 @@ def end_session(session_id: UUID | str, reason: EndReason) -> bool:
         except RedisError:
             log.warning("could not mark session %s ended in Redis", session_id, exc_info=True)
         notify_sockets(session_id, {"type": "session.stop", "reason": str(reason)})
+        signals.send(signals.session_ended, RecordingSession, session_id=session_id, reason=str(reason))
         log.info("session %s ended (%s)", session_id, reason)
     return bool(won)
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "supportreplay",
     "magiclinks",
     "sessions.apps.RecordingsConfig",
+    "webhooks",
+    "notifications",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("magiclinks.urls")),
     path("", include("sessions.urls")),
+    path("", include("notifications.urls")),
 ]
 if settings.SUPPORTREPLAY_DEMO:
     # The Brew & Co. demo shop (a page to record, with a deliberately failing API): off in production.

@@ -31,3 +31,5 @@ SUPPORTREPLAY_ALLOWED_ORIGINS = ["http://testserver", "http://127.0.0.1", "http:
 # The demo shop "with its bug fixed", for the Playwright reproduction round trip (a daphne started with it).
 SUPPORTREPLAY_DEMO_PAYMENTS_WORK = os.environ.get("SR_DEMO_PAYMENTS_WORK") == "1"
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / f"celerybeat-test-{SLOT}")
+# Webhook retries a test can wait for (production default: 30 s doubling).
+SUPPORTREPLAY_WEBHOOK_BACKOFF_SECONDS = 0.2

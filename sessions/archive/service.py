@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from supportreplay.redis_client import get_redis
 
-from .. import keys, store
+from .. import keys, signals, store
 from ..models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
 from ..summary import summarize
 from . import chunking, container, format, reader, stream, verify, writer
@@ -251,7 +251,7 @@ def _commit(session: RecordingSession, name: str, built: Built, elapsed_ms: int)
                 "duration_ms": elapsed_ms,
             },
         )
-        RecordingSession.objects.filter(pk=session.pk, state=SessionState.ENDED).update(
+        archived = RecordingSession.objects.filter(pk=session.pk, state=SessionState.ENDED).update(
             state=SessionState.ARCHIVED,
             archive_status=ArchiveStatus.DONE,
             archive_error="",
@@ -261,6 +261,8 @@ def _commit(session: RecordingSession, name: str, built: Built, elapsed_ms: int)
             error_count=summary["console_errors"] + summary["js_errors"],
             failed_request_count=summary["failed_requests"],
         )
+        if archived:
+            signals.send(signals.session_archived, RecordingSession, session_id=session.pk)
 
 
 def verify_stored(archive: SessionArchive) -> int:
