@@ -81,7 +81,11 @@ def network_har(request: HttpRequest, session_id) -> HttpResponse:
 @permission_required(EXPORT_PERMISSION)
 def report_md(request: HttpRequest, session_id) -> HttpResponse:
     session = _session(request, session_id, "report.md")
-    summary = session.summary if session.state == SessionState.ARCHIVED else None
+    try:
+        # The stored summary (archived), or the one computed once per stream state: never per request.
+        summary = source.load(session).summary
+    except source.RecordingUnavailable:
+        raise Http404("recording unavailable") from None
     text = build_report(
         _batches(session),
         session_id=str(session.pk),

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
+from ..exports.markdown import inline
 from .steps import Step
 
 MAX_REPORT_STEPS = 100
-# Markdown and HTML syntax in recorded text must stay text: `*`, `_`, `[`, `<`, backticks, `|`, `~`
-_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def md_text(text: str) -> str:
-    """Recorded text as inert Markdown: specials backslash-escaped, newlines flattened."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """Recorded text as inert Markdown (sessions/exports/markdown.py: specials escaped, no autolinks)."""
+    return inline(text)
 
 
 def clock(offset_ms: int) -> str:

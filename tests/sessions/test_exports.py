@@ -110,12 +110,12 @@ def test_bug_report_lists_environment_steps_failures_and_links_to_the_error(expo
                     "## First error", "## Failing requests", "## Errors"):  # fmt: skip
         assert heading in report
     assert "T-1234" in report
-    assert "| browser | Chrome 131 |" in report
+    assert "| browser | `Chrome 131` |" in report
     assert "Clicked *Pay now* on /cart" in report
     assert "Typed into *input#email* (masked)" in report
-    assert "| POST | https://shop.example/api/pay | 500 | 240.5 ms |" in report
+    assert "| `POST` | `https://shop.example/api/pay` | 500 | 240.5 ms |" in report
     assert "at pay (app.js:10:5)" in report
-    link = re.search(r"Replay at the error: (\S+)", report).group(1)
+    link = re.search(r"Replay at the error: <(\S+)>", report).group(1)
     assert link == f"http://testserver/sessions/{sid}/?t=60"
     steps = report.split("## Steps to reproduce")[1].split("## First error")[0]
     assert "POST /api/pay → 500" in steps
