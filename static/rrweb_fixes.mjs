@@ -11,6 +11,15 @@ export const RRWEB_FIXES = [
     replace:
       'else if (n.type === "checkbox" || n.type === "radio") { if (checked) attributes.checked = true; else delete attributes.checked; } else if (checked) attributes.checked = checked;',
   },
+  {
+    // The Replayer applies the first Meta's viewport size in a setTimeout(0) from its constructor, so a
+    // seek done right after construction (to a moment after a resize) is overridden a moment later by the
+    // *first* size, and the first frame paints at the wrong size. Apply it at once: the seek's own
+    // synchronous Meta/resize events then set the size at the playhead, and nothing overrides it.
+    why: "first Meta size applied before the first seek",
+    find: "\t\t\tsetTimeout(() => {\n\t\t\t\tthis.emitter.emit(ReplayerEvents.Resize, {\n\t\t\t\t\twidth,\n\t\t\t\t\theight\n\t\t\t\t});\n\t\t\t}, 0);",
+    replace: "\t\t\tthis.emitter.emit(ReplayerEvents.Resize, { width, height });",
+  },
 ];
 
 export function applyRrwebFixes(source, fixes = RRWEB_FIXES) {

@@ -3,6 +3,7 @@
 import { $ } from "./dom.js";
 import { chunkIndexFor, eventRows, fmtClock, markersFromEvents, parseStartParam } from "./model.js";
 import { Panels } from "./panels.js";
+import { firstContentTs, pageAt } from "./playhead.js";
 import { createReplayer } from "./stage.js";
 
 const STEP_MS = 5000;
@@ -55,11 +56,8 @@ export async function startReplay(config) {
   const loaded = new Map();
   const pending = new Map();
   const panels = new Panels($("[data-panels]"), { mode: "replay", startTs, onSeek: (ts) => seek(ts) });
-  panels.onPage = (href, viewport) => {
-    if (href) ui.pageUrl.textContent = href;
-    if (viewport) ui.viewport.textContent = viewport;
-  };
-  const player = { replayer: null, base: 0, first: -1, last: -1, playing: false, now: startTs, speed: 1 };
+  // The header shows the page and viewport at the playhead (render), not the last ones the panels saw.
+  const player = { replayer: null, base: 0, first: -1, last: -1, playing: false, now: startTs, speed: 1, pageRows: [] };
   window.__srReplay = player; // read by tests and handy in the console
   player.seek = (ts) => seek(ts); // used by the steps list and notes (steps.js)
   ui.duration.textContent = fmtClock(duration);
@@ -99,6 +97,7 @@ export async function startReplay(config) {
       rows.unshift({ kind: "env", ts: startTs, data: manifest.environment });
     }
     panels.add(rows);
+    player.pageRows = rows.filter((r) => r.kind === "nav" || r.kind === "viewport");
     panels.markAllFuture(player.now);
     panels.setTime(player.now);
     return events;
@@ -175,6 +174,9 @@ export async function startReplay(config) {
     if (force || wall - lastPanelUpdate > 150) {
       lastPanelUpdate = wall;
       panels.setTime(player.now);
+      const page = pageAt(player.pageRows, player.now);
+      if (ui.pageUrl.textContent !== page.href) ui.pageUrl.textContent = page.href;
+      if (ui.viewport.textContent !== page.viewport) ui.viewport.textContent = page.viewport;
     }
   }
 
@@ -255,10 +257,13 @@ export async function startReplay(config) {
   }
   bindControls();
   const t = parseStartParam(window.location.search);
-  const target = t === null ? startTs : startTs + t * 1000;
+  let target = t === null ? startTs : startTs + t * 1000;
   const first = chunkIndexFor(chunks, target);
   await loadChunk(first);
   let events = refreshPanels();
+  // Without ?t=, open on the first moment with something on screen, not on an app's empty root.
+  // (+1 ms: rrweb applies events strictly before the seek time.)
+  if (t === null) target = Math.max(startTs, (firstContentTs(loaded.get(first)) ?? startTs - 1) + 1);
   drawMarkers(manifest.markers?.length ? manifest.markers : markersFromEvents(events));
   await seek(target, { play: false });
   document.body.dataset.replayReady = "1";

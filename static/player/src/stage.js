@@ -24,11 +24,16 @@ export function createReplayer(stage, events, options = {}) {
   });
   formState.attach(replayer);
   const fit = () => fitToStage(stage, replayer);
-  replayer.on("resize", () => requestAnimationFrame(fit));
+  // Fit at once (a seek applies the size synchronously; waiting a frame paints it at the old scale).
+  replayer.on("resize", () => {
+    fit();
+    requestAnimationFrame(fit);
+  });
   replayer.on("fullsnapshot-rebuilded", () => requestAnimationFrame(fit));
   const observer = new ResizeObserver(fit);
   observer.observe(stage);
   replayer.on("destroy", () => observer.disconnect());
+  fit();
   requestAnimationFrame(fit);
   return replayer;
 }

@@ -23,7 +23,7 @@ test("a fix that would match twice stops the build too", () => {
 
 test("the checkbox fix records an unticked box without its markup's checked attribute", () => {
   // Run the patched branch on its own, as rrweb-snapshot's serializer would.
-  const body = applyRrwebFixes(RRWEB_FIXES[0].find.replace(/^else /, "if (false) {} else "));
+  const body = applyRrwebFixes(RRWEB_FIXES[0].find.replace(/^else /, "if (false) {} else "), [RRWEB_FIXES[0]]);
   const run = new Function("n", "checked", "attributes", `${body}; return attributes;`);
   assert.deepEqual(run({ type: "checkbox" }, false, { type: "checkbox", checked: "" }), { type: "checkbox" });
   assert.deepEqual(run({ type: "radio" }, true, { type: "radio" }), { type: "radio", checked: true });
