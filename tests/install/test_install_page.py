@@ -147,3 +147,11 @@ def test_redirect_loops_big_pages_and_slow_sites_are_bounded(monkeypatch, local_
         monkeypatch.setattr(loadercheck, "TIMEOUT_SECONDS", 0.5)
         with pytest.raises(loadercheck.CheckRefused, match="Could not fetch"):
             loadercheck.check(base + "/slow", LOADER, "ws://testserver")
+
+
+def test_checks_are_rate_limited_per_address(agent_client, redis_db, settings):
+    settings.SUPPORTREPLAY_LINK_RATE_PER_MINUTE = 1
+    first = agent_client.post("/install/", {"url": "http://10.0.0.1/"}).content.decode()
+    assert "private or local" in first
+    second = agent_client.post("/install/", {"url": "http://10.0.0.1/"}).content.decode()
+    assert "Too many checks in a minute" in second
