@@ -17,7 +17,9 @@ from .agents import display_name, has_display_name
 from .models import MagicLink
 
 # Bump when the wording of templates/magiclinks/notice.html changes in substance.
-NOTICE_VERSION = "2026-12.1"  # the note is signed with the display name, never a username
+# 2026-12.1: the note is signed with the display name, never a username.
+# 2026-12.2: what stays hidden matches the privacy contract (docs/PRIVACY.md), names stay visible.
+NOTICE_VERSION = "2026-12.2"
 TEMPLATE = "magiclinks/notice.html"
 
 

@@ -203,6 +203,9 @@ def _cards(text: str, out: list[Range]) -> None:
             found = -1
             total, j = 0, i
             while j < len(groups) and total + len(groups[j]) <= 19:
+                # Printed cards group by 3 to 7 digits: "98965873-0775-4337" starts a UUID.
+                if j > i and (len(groups[i]) > 7 or len(groups[j]) > 7):
+                    break
                 total += len(groups[j])
                 if total >= 13 and is_card_number("".join(groups[i : j + 1])):
                     found = j

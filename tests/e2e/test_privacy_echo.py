@@ -2,15 +2,17 @@
 
 The whole real path: a magic link on the support server (127.0.0.1), consent in Chromium, the echo page
 on another origin (localhost) loading the recorder cross-origin, daphne, Redis, "Stop sharing", a real
-Celery worker archiving. Then Redis, the archive, the database, the exports (rrweb JSON, HAR, Markdown)
-and the logs of every process are searched for every encoding of every secret: zero matches. And what is
-not a secret (a millisecond timestamp, an order number) is still there, unmasked.
+Celery worker archiving. Then Redis, the archive, the database, the exports (rrweb JSON, HAR, Markdown,
+HTML replay, Playwright repro) and the logs of every process are searched for every encoding of every
+secret: zero matches. And what is not a secret (a millisecond timestamp, an order number) is still
+there, unmasked.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import zipfile
 
 import pytest
 from django.core.management import call_command
@@ -157,10 +159,13 @@ def test_secrets_typed_into_an_echo_page_are_stored_nowhere(redis_db, agent_user
     haystacks["database"] = dump.getvalue()
     client = Client()
     client.force_login(agent_user)
-    for name in ("events.json", "network.har", "report.md"):
+    for name in ("events.json", "network.har", "report.md", "replay.html", "playwright.zip"):
         response = client.get(f"/sessions/{session.pk}/export/{name}")
         assert response.status_code == 200, name
         body = b"".join(response.streaming_content) if response.streaming else response.content
+        if name.endswith(".zip"):
+            with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                body = b"\n".join(archive.read(member) for member in archive.namelist())
         haystacks[f"export {name}"] = body
     haystacks["session list"] = client.get("/sessions/").content + client.get("/sessions/rows.json").content
     haystacks["logs"] = logs

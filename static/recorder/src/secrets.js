@@ -162,6 +162,8 @@ function cards(text, out) {
       let found = -1;
       let total = 0;
       for (let j = i; j < groups.length && total + groups[j].length <= 19; j += 1) {
+        // Printed cards group by 3 to 7 digits: "98965873-0775-4337" starts a UUID.
+        if (j > i && (groups[i].length > 7 || groups[j].length > 7)) break;
         total += groups[j].length;
         if (total >= 13 && isCardNumber(groups.slice(i, j + 1).join(""))) found = j;
       }
