@@ -9,6 +9,8 @@ numbers, 16- and 19-digit micro/nanosecond timestamps, UUIDs, SHA-1 hashes, Math
 strings. Each text is masked by the server (sessions/privacy) and by the recorder (static/recorder/src/
 secrets.js under node); a false positive is any change. For the other direction it also masks random
 Luhn-valid numbers of every network (plain, spaced, dashed): each must become "[card]".
+Last, the cost of redacting one synthetic full snapshot (--nodes elements of shop-like text, titles,
+data-* and links) with each engine: what a page pays per snapshot in the recorder (best of 10 runs).
 No Redis, no database: pure functions. Results: docs/PRIVACY.md.
 """
 
@@ -30,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from sessions.privacy.cards import CARD_LENGTHS  # noqa: E402
 from sessions.privacy.text import mask_text  # noqa: E402
+from sessions.redaction import redact_events  # noqa: E402
 
 NODE_SCRIPT = """
 import { readFileSync } from "node:fs";
@@ -47,8 +50,47 @@ for (const [name, texts, expectCard] of groups) {
   }
   out[name] = { wrong, examples, seconds: (performance.now() - started) / 1000 };
 }
+const { redactEvent } = await import("%s");
+const snapshot = JSON.parse(readFileSync(process.argv[3], "utf8"));
+let best = Infinity;
+for (let run = 0; run < 10; run += 1) {
+  const event = structuredClone(snapshot);
+  const started = performance.now();
+  redactEvent(event);
+  best = Math.min(best, performance.now() - started);
+}
+out.snapshot_ms = best;
 console.log(JSON.stringify(out));
 """
+WORDS = ["Espresso beans", "Dark roast · 500 g", "€14.50", "Add to cart", "Order #1000000000009",
+         "Contact support@example.com", "Ships in 2-3 days", "v2.11.0"]  # fmt: skip
+
+
+def snapshot(nodes: int) -> dict:
+    body = {"type": 2, "tagName": "body", "attributes": {}, "childNodes": [], "id": 4}
+    next_id = 10
+    for i in range(nodes):
+        text = {"type": 3, "textContent": WORDS[(i + 3) % 8], "id": next_id}
+        inner = {"type": 3, "textContent": WORDS[i % 8], "id": next_id + 1}
+        span = {"type": 2, "tagName": "span", "attributes": {}, "childNodes": [inner], "id": next_id + 2}
+        attributes = {
+            "class": "card",
+            "title": WORDS[i % 8],
+            "data-sku": f"sku-{i}",
+            "href": f"/p/{i}?ref=home",
+        }
+        body["childNodes"].append(
+            {
+                "type": 2,
+                "tagName": "div",
+                "attributes": attributes,
+                "childNodes": [text, span],
+                "id": next_id + 3,
+            }
+        )
+        next_id += 4
+    html = {"type": 2, "tagName": "html", "attributes": {}, "childNodes": [body], "id": 3}
+    return {"type": 2, "data": {"node": {"type": 0, "childNodes": [html], "id": 1}}, "timestamp": 1}
 
 
 def luhn_complete(body: str) -> str:
@@ -129,27 +171,44 @@ def run_python(groups, expect_card: bool) -> dict:
     return out
 
 
-def run_node(groups_with_flags) -> dict:
+def run_node(groups_with_flags, event: dict) -> dict:
     secrets_js = (ROOT / "static/recorder/src/secrets.js").as_uri()
+    redact_js = (ROOT / "static/recorder/src/redact.js").as_uri()
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "texts.json"
         data.write_text(json.dumps(groups_with_flags))
+        snap = Path(tmp) / "snapshot.json"
+        snap.write_text(json.dumps(event))
         script = Path(tmp) / "fp.mjs"
-        script.write_text(NODE_SCRIPT % secrets_js)
-        result = subprocess.run(["node", str(script), str(data)], check=True, capture_output=True, text=True)
+        script.write_text(NODE_SCRIPT % (secrets_js, redact_js))
+        result = subprocess.run(
+            ["node", str(script), str(data), str(snap)], check=True, capture_output=True, text=True
+        )
     return json.loads(result.stdout)
+
+
+def python_snapshot_ms(event: dict) -> float:
+    best = float("inf")
+    for _ in range(10):
+        copy = json.loads(json.dumps(event))
+        started = time.perf_counter()
+        redact_events([copy])
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=1_000_000, help="timestamps (other groups: a tenth)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--nodes", type=int, default=5000, help="elements of the synthetic snapshot")
     args = parser.parse_args()
     rng = random.Random(args.seed)
     neg = negatives(rng, args.count)
     pos = cards(rng, max(1, args.count // 10))
     py = {**run_python(neg, False), **run_python(pos, True)}
-    js = run_node([[n, t, False] for n, t in neg] + [[n, t, True] for n, t in pos])
+    event = snapshot(args.nodes)
+    js = run_node([[n, t, False] for n, t in neg] + [[n, t, True] for n, t in pos], event)
     header = ("texts", "count", "python wrong", "node wrong", "py µs/text", "js µs/text")
     print(f"{header[0]:<46} {header[1]:>9} {header[2]:>13} {header[3]:>11} {header[4]:>11} {header[5]:>11}")
     for name, texts in neg + pos:
@@ -160,6 +219,11 @@ def main() -> None:
         )
         for text, masked in p["examples"] + [tuple(e) for e in j["examples"]]:
             print(f"    e.g. {text!r} -> {masked!r}")
+    print(
+        f"full snapshot of {args.nodes * 3} nodes ({args.nodes} elements with 4 attributes,"
+        f" {args.nodes * 2} texts): python {python_snapshot_ms(event):.1f} ms,"
+        f" node {js['snapshot_ms']:.1f} ms (best of 10)"
+    )
 
 
 if __name__ == "__main__":

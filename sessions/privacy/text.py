@@ -179,7 +179,13 @@ _NAMED_RE = re.compile(
 # (a header line, "Password: ...") at the end of the line or a delimiter.
 _VALUE_EQ_RE = re.compile(r"[^&#;,\"'<>)}\] \t\r\n\f\v]*")
 _VALUE_COLON_RE = re.compile(r"[^;,\"'<>)}\]\r\n]*")
-_DIGIT_RE = re.compile(r"[0-9]")
+# 13 digits with at most one separator between two: what every card run holds.
+_CARD_HINT_RE = re.compile(r"[0-9](?:[ \-+\u00a0]?[0-9]){12}")
+# A string with none of these can hold no secret and no encoding: most strings stop here.
+_ANY_HINT_RE = re.compile(
+    r"[0-9@=:%&\\]|eyJ|[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc]|[sr]k[_-]|gh[pousr]_|github_pat_|A[KS]IA|xox"
+    r"|AIza|glpat-|npm_"
+)
 # Cheap necessary conditions, so most strings skip the rules that cannot match.
 _AUTH_HINT_RE = re.compile(r"[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc]")
 _KEY_HINT_RE = re.compile(r"[sr]k[_-]|gh[pousr]_|github_pat_|A[KS]IA|xox|AIza|glpat-|npm_")
@@ -246,7 +252,7 @@ def _named(text: str, out: list[Range]) -> None:
 def find_secrets(text: str) -> list[Range]:
     """Secret ranges (start, end, placeholder) in an already decoded text, merged and in order."""
     found: list[Range] = []
-    if _DIGIT_RE.search(text):
+    if _CARD_HINT_RE.search(text):
         _cards(text, found)
     if "@" in text:
         userinfo_ats = set()
@@ -301,7 +307,7 @@ def _source_secrets(source: str) -> list[Range]:
 
 def mask_text(text: str) -> str:
     """`text` with every secret the contract knows replaced by its placeholder, in any encoding."""
-    if not isinstance(text, str) or len(text) < MIN_LENGTH:
+    if not isinstance(text, str) or len(text) < MIN_LENGTH or not _ANY_HINT_RE.search(text):
         return text
     ranges = _source_secrets(text)
     if not ranges:

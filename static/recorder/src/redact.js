@@ -65,6 +65,14 @@ function maskAttributes(attributes, everything, tag) {
 const isText = (node) => !!node && typeof node === "object" && node.type === TEXT_NODE && !node.isStyle;
 
 function maskTextRun(nodes, everything) {
+  if (nodes.length === 1) {
+    const node = nodes[0];
+    if (typeof node.textContent === "string") {
+      const masked = everything ? maskAll(node.textContent) : maskText(node.textContent);
+      if (masked !== node.textContent) node.textContent = masked;
+    }
+    return;
+  }
   const texts = nodes.map((n) => (typeof n.textContent === "string" ? n.textContent : ""));
   const masked = everything ? texts.map(maskAll) : maskParts(texts);
   for (let i = 0; i < nodes.length; i += 1) if (masked[i] !== texts[i]) nodes[i].textContent = masked[i];

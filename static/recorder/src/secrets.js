@@ -139,10 +139,14 @@ const KEY_RE =
 const NAMED_RE = /(?<![A-Za-z0-9_.\-[\]])([A-Za-z_][A-Za-z0-9_.\-[\]]{0,63})["']?[ \t\u00a0]*([:=])[ \t\u00a0+]*/g;
 const VALUE_EQ_RE = /[^&#;,"'<>)}\] \t\r\n\f\v]*/y;
 const VALUE_COLON_RE = /[^;,"'<>)}\]\r\n]*/y;
-const DIGIT_RE = /[0-9]/;
 // Cheap necessary conditions, so most text nodes skip the rules that cannot match.
 const AUTH_HINT = /[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc]/;
 const KEY_HINT = /[sr]k[_-]|gh[pousr]_|github_pat_|A[KS]IA|xox|AIza|glpat-|npm_/;
+// 13 digits with at most one separator between two: what every card run holds.
+const CARD_HINT = /[0-9](?:[ \-+\u00a0]?[0-9]){12}/;
+// A string with none of these can hold no secret and no encoding: most text nodes stop here.
+const ANY_HINT =
+  /[0-9@=:%&\\]|eyJ|[Bb][Ee][Aa][Rr][Ee][Rr]|[Bb][Aa][Ss][Ii][Cc]|[sr]k[_-]|gh[pousr]_|github_pat_|A[KS]IA|xox|AIza|glpat-|npm_/;
 
 function cards(text, out) {
   for (const m of text.matchAll(CARD_RUN_RE)) {
@@ -210,7 +214,7 @@ function named(text, out) {
 /** Secret ranges [start, end, placeholder] in an already decoded text, merged and in order. */
 export function findSecrets(text) {
   const found = [];
-  if (DIGIT_RE.test(text)) cards(text, found);
+  if (CARD_HINT.test(text)) cards(text, found);
   if (text.includes("@")) {
     const userinfoAts = new Set();
     for (const m of text.matchAll(USERINFO_RE)) {
@@ -278,7 +282,7 @@ function sourceSecrets(source) {
 
 /** `text` with every secret the contract knows replaced by its placeholder, in any encoding. */
 export function maskText(text) {
-  if (typeof text !== "string" || text.length < MIN_LENGTH) return text;
+  if (typeof text !== "string" || text.length < MIN_LENGTH || !ANY_HINT.test(text)) return text;
   const ranges = sourceSecrets(text);
   if (!ranges.length) return text;
   let out = "";
