@@ -57,7 +57,9 @@ def test_agent_creates_a_link_and_the_customer_lands_on_the_target_with_a_creden
             customer_browser = make_driver(width=420, height=900)
             customer_browser.get(url)
             accept = wait(customer_browser).until(ec.element_to_be_clickable((By.ID, "accept")))
-            assert "Maya Lindqvist" in customer_browser.find_element(By.TAG_NAME, "h1").text
+            # The customer sees who asks by display name, never by username.
+            assert "Maya Lindqvist" in customer_browser.find_element(By.CLASS_NAME, "lede").text
+            assert "agent" not in customer_browser.find_element(By.TAG_NAME, "h1").text
             accept.click()
             wait(customer_browser).until(lambda d: "#sr=" in d.current_url)
             landed = urlsplit(customer_browser.current_url)
