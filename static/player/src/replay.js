@@ -1,6 +1,8 @@
-// The replay page: manifest first, then the chunk for the requested time, then the rest in the
-// background. Custom controls over rrweb's Replayer; panels follow playback and seek on click.
+// The replay page: manifest first, then the chunk for the requested time, then its neighbours; chunks far
+// from the playhead are dropped (chunkwindow.js), so memory stays flat with the session's length.
+// Custom controls over rrweb's Replayer; panels follow playback and seek on click.
 import { $ } from "./dom.js";
+import { fetchOrder, nextStep, playerSpan, toDrop, windowAround } from "./chunkwindow.js";
 import { chunkIndexFor, eventRows, fmtClock, markersFromEvents, parseStartParam } from "./model.js";
 import { Panels } from "./panels.js";
 import { firstContentTs, pageAt } from "./playhead.js";
@@ -53,8 +55,10 @@ export async function startReplay(config) {
   const startTs = manifest.start_ts;
   const endTs = Math.max(manifest.end_ts, startTs + 1);
   const duration = endTs - startTs;
-  const loaded = new Map();
+  const loaded = new Map(); // chunk index -> events, only inside the window around `focus`
   const pending = new Map();
+  const rowsByChunk = new Map(); // panel rows of every chunk seen: small, kept when its events are dropped
+  let focus = -1; // the chunk the window is centred on
   const panels = new Panels($("[data-panels]"), { mode: "replay", startTs, onSeek: (ts) => seek(ts) });
   // The header shows the page and viewport at the playhead (render), not the last ones the panels saw.
   const player = { replayer: null, base: 0, first: -1, last: -1, playing: false, now: startTs, speed: 1, pageRows: [] };
@@ -62,37 +66,54 @@ export async function startReplay(config) {
   player.seek = (ts) => seek(ts); // used by the steps list and notes (steps.js)
   ui.duration.textContent = fmtClock(duration);
 
+  const loadedSet = () => new Set(loaded.keys());
+  player.chunksHeld = () => [...loaded.keys()].sort((a, b) => a - b); // read by tests and the benchmark
+
   function loadChunk(index) {
     if (loaded.has(index)) return Promise.resolve(loaded.get(index));
     if (!pending.has(index)) {
-      pending.set(
-        index,
-        load(`${config.chunk}${chunks[index].index ?? index}`).then((events) => {
-          loaded.set(index, Array.isArray(events) ? events : []);
+      const request = load(`${config.chunk}${chunks[index].index ?? index}`).then(
+        (events) => {
+          const list = Array.isArray(events) ? events : [];
           pending.delete(index);
-          return loaded.get(index);
-        }),
+          if (!rowsByChunk.has(index)) {
+            rowsByChunk.set(index, list.flatMap(eventRows));
+            refreshPanels();
+          }
+          if (windowAround(focus, chunks.length).includes(index)) loaded.set(index, list);
+          return list;
+        },
+        (error) => {
+          pending.delete(index);
+          throw error;
+        },
       );
+      pending.set(index, request);
     }
     return pending.get(index);
   }
 
-  function contiguous(index) {
-    let first = index;
-    let last = index;
-    while (loaded.has(first - 1)) first -= 1;
-    while (loaded.has(last + 1)) last += 1;
-    return [first, last];
+  // Centre the window on `index`: drop far chunks, fetch the missing neighbours in the background.
+  function slide(index) {
+    focus = index;
+    for (const i of toDrop(loaded.keys(), index, chunks.length)) loaded.delete(i);
+    const have = new Set([...loaded.keys(), ...pending.keys()]);
+    for (const i of fetchOrder(index, chunks.length, have)) loadChunk(i).then(extend, () => {});
+    extend();
   }
 
-  function allLoadedEvents() {
-    return [...loaded.keys()].sort((a, b) => a - b).flatMap((i) => loaded.get(i));
+  // Append the next chunk to a replayer that is playing towards it (no rebuild, no pause).
+  function extend() {
+    if (!player.replayer) return;
+    const index = chunkIndexFor(chunks, player.now);
+    if (nextStep(index, [player.first, player.last], loadedSet(), chunks.length) !== "extend") return;
+    player.last += 1;
+    for (const event of loaded.get(player.last)) player.replayer.addEvent(event);
   }
 
   function refreshPanels() {
-    const events = allLoadedEvents();
     panels.clear();
-    const rows = events.flatMap(eventRows).sort((a, b) => a.ts - b.ts);
+    const rows = [...rowsByChunk.values()].flat().sort((a, b) => a.ts - b.ts);
     if (manifest.environment && Object.keys(manifest.environment).length && !rows.some((r) => r.kind === "env")) {
       rows.unshift({ kind: "env", ts: startTs, data: manifest.environment });
     }
@@ -100,11 +121,10 @@ export async function startReplay(config) {
     player.pageRows = rows.filter((r) => r.kind === "nav" || r.kind === "viewport");
     panels.markAllFuture(player.now);
     panels.setTime(player.now);
-    return events;
   }
 
   function build(index) {
-    const [first, last] = contiguous(index);
+    const [first, last] = playerSpan(index, loadedSet(), chunks.length);
     const events = [];
     for (let i = first; i <= last; i += 1) events.push(...loaded.get(i));
     if (player.replayer) player.replayer.destroy();
@@ -113,25 +133,29 @@ export async function startReplay(config) {
       skipInactive: ui.skip.checked,
       liveMode: false,
     });
-    player.replayer.on("finish", () => setPlaying(false, true));
+    player.replayer.on("finish", () => {
+      // The end of the held chunks, not of the recording: go on with the next chunk.
+      if (player.playing && player.last + 1 < chunks.length) seek(chunks[player.last + 1].start_ts, { play: true });
+      else setPlaying(false, true);
+    });
     player.base = events[0].timestamp;
     player.first = first;
     player.last = last;
-  }
-
-  function covers(ts) {
-    if (!player.replayer) return false;
-    const index = chunkIndexFor(chunks, ts);
-    return index >= player.first && index <= player.last;
   }
 
   async function seek(ts, { play } = {}) {
     const target = Math.min(Math.max(ts, startTs), endTs);
     const index = chunkIndexFor(chunks, target);
     if (index < 0) return;
-    if (!loaded.has(index)) overlay("Loading…");
-    await loadChunk(index);
-    if (!covers(target)) build(index);
+    focus = index;
+    const span = player.replayer ? [player.first, player.last] : null;
+    if (nextStep(index, span, loadedSet(), chunks.length) === "rebuild") {
+      // At most one chunk is fetched before the frame is painted: the one at the target time.
+      if (!loaded.has(index)) overlay("Loading…");
+      await loadChunk(index);
+      if (focus !== index) return; // a newer seek took over meanwhile
+      build(index);
+    }
     overlay(null);
     const offset = Math.max(0, target - player.base);
     const shouldPlay = play ?? player.playing;
@@ -141,6 +165,7 @@ export async function startReplay(config) {
     player.now = target;
     render(true);
     if (!shouldPlay) remember();
+    slide(index);
   }
 
   function setPlaying(on, finished = false) {
@@ -183,6 +208,13 @@ export async function startReplay(config) {
   function tick() {
     if (player.playing && player.replayer) {
       player.now = Math.min(endTs, player.base + player.replayer.getCurrentTime());
+      const index = chunkIndexFor(chunks, player.now);
+      if (index !== focus) slide(index);
+      if (index > player.first && loaded.has(index)) {
+        // Playback entered the next chunk (it starts with its own snapshot): drop the one behind it.
+        build(index);
+        player.replayer.play(Math.max(0, player.now - player.base));
+      }
       render();
     }
     requestAnimationFrame(tick);
@@ -258,27 +290,13 @@ export async function startReplay(config) {
   bindControls();
   const t = parseStartParam(window.location.search);
   let target = t === null ? startTs : startTs + t * 1000;
-  const first = chunkIndexFor(chunks, target);
-  await loadChunk(first);
-  let events = refreshPanels();
+  focus = chunkIndexFor(chunks, target);
+  const events = await loadChunk(focus);
   // Without ?t=, open on the first moment with something on screen, not on an app's empty root.
   // (+1 ms: rrweb applies events strictly before the seek time.)
-  if (t === null) target = Math.max(startTs, (firstContentTs(loaded.get(first)) ?? startTs - 1) + 1);
+  if (t === null) target = Math.max(startTs, (firstContentTs(events) ?? startTs - 1) + 1);
   drawMarkers(manifest.markers?.length ? manifest.markers : markersFromEvents(events));
   await seek(target, { play: false });
   document.body.dataset.replayReady = "1";
   requestAnimationFrame(tick);
-
-  // The rest in the background, nearest first; then one player over everything so seeking is instant.
-  const order = chunks.map((_, i) => i).sort((a, b) => Math.abs(a - first) - Math.abs(b - first));
-  for (const index of order) await loadChunk(index);
-  if (chunks.length > 1) {
-    events = refreshPanels();
-    if (!manifest.markers?.length) drawMarkers(markersFromEvents(events));
-    if (player.first !== 0 || player.last !== chunks.length - 1) {
-      build(0);
-      await seek(player.now);
-    }
-  }
-  document.body.dataset.replayLoaded = "1";
 }
