@@ -299,4 +299,7 @@ export async function startReplay(config) {
   await seek(target, { play: false });
   document.body.dataset.replayReady = "1";
   requestAnimationFrame(tick);
+  // The window around the start (its neighbours, fetched by the seek) is in: read by tests.
+  await Promise.allSettled([...pending.values()]);
+  document.body.dataset.replayLoaded = "1";
 }
