@@ -76,21 +76,31 @@ def _mask_attribute(name: str, value: str, mask_everything: bool) -> str:
 
 def _mask_attributes(attributes: dict, mask_everything: bool, tag: Any = None) -> None:
     for name, value in attributes.items():
-        if isinstance(value, str) and value and name not in SKIPPED_ATTRIBUTES:
-            attributes[name] = _mask_attribute(name, value, mask_everything)
+        if value.__class__ is str and value and name not in SKIPPED_ATTRIBUTES:
+            masked = _mask_attribute(name, value, mask_everything)
+            if masked is not value:
+                attributes[name] = masked
     # A hidden input's value (often a CSRF or session token) and <meta name="csrf-token" content>.
     label = attributes.get("name") or attributes.get("id") or attributes.get("property")
-    if secret_name(label):
+    if label and secret_name(label):
         field = "content" if tag == "meta" else "value"
         if isinstance(attributes.get(field), str) and attributes[field]:
             attributes[field] = REDACTED
 
 
 def _is_text(node: Any) -> bool:
-    return isinstance(node, dict) and node.get("type") == TEXT_NODE and not node.get("isStyle")
+    return node.__class__ is dict and node.get("type") == TEXT_NODE and not node.get("isStyle")
 
 
 def _mask_text_run(nodes: list[dict], mask_everything: bool) -> None:
+    if len(nodes) == 1:
+        node = nodes[0]
+        text = node.get("textContent")
+        if text.__class__ is str:
+            masked = mask_all(text) if mask_everything else mask_text(text)
+            if masked is not text:
+                node["textContent"] = masked
+        return
     texts = [n.get("textContent") if isinstance(n.get("textContent"), str) else "" for n in nodes]
     masked = [mask_all(t) for t in texts] if mask_everything else mask_parts(texts)
     for node, old, new in zip(nodes, texts, masked, strict=True):
