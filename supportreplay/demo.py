@@ -5,6 +5,8 @@ reached by a client-side route change, a checkout form (a normal page load) whos
 a button that throws, and console output. Nothing here stores anything.
 """
 
+import asyncio
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -67,12 +69,21 @@ def stress(request: HttpRequest) -> HttpResponse:
 def fidelity(request: HttpRequest) -> HttpResponse:
     """Form controls, a dialog and a popover (tests/e2e/test_fidelity_*.py, bench/fidelity.py).
 
-    `?filler=KB` adds that many kilobytes of text, for snapshots larger than one websocket frame.
+    `?filler=KB` adds that many kilobytes of text, for snapshots larger than one websocket frame;
+    `?inflight=1` starts a slow request before the recorder loads.
     """
     kilobytes = _int(request, "filler", 0, 0, 8192)
     line = "Brewing notes: bloom for thirty seconds, pour in slow circles, and taste before adjusting. " * 10
     filler = [f"{i:06d} {line}" for i in range(kilobytes * 1024 // (len(line) + 7))]
-    return _page(request, "demo/fidelity.html", page="fidelity", filler=filler)
+    inflight = request.GET.get("inflight") == "1"
+    return _page(request, "demo/fidelity.html", page="fidelity", filler=filler, inflight=inflight)
+
+
+@require_GET
+async def slow_api(request: HttpRequest) -> JsonResponse:
+    """Answers after `ms` milliseconds (at most 3000): a request still in flight when the recorder starts."""
+    await asyncio.sleep(_int(request, "ms", 1000, 0, 3000) / 1000)
+    return JsonResponse({"slow": True})
 
 
 @require_GET
@@ -99,6 +110,7 @@ urlpatterns = [
     path("checkout", checkout, name="demo-checkout"),
     path("stress", stress, name="demo-stress"),
     path("fidelity", fidelity, name="demo-fidelity"),
+    path("api/slow", slow_api, name="demo-slow"),
     path("api/products", products_api, name="demo-products"),
     path("api/pay", pay_api, name="demo-pay"),
 ]

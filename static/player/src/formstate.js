@@ -31,7 +31,9 @@ const SANITISED_TYPES = new Set([
   "week",
 ]);
 
+// The customer's banner host is recorded as an empty rr-block placeholder of its size: never show it.
 const CSS = `
+sr-banner { display: none !important; }
 [${MASK_ATTR}] { background: repeating-linear-gradient(135deg, #d1d5db 0 5px, #f3f4f6 5px 10px) !important;
   color: transparent !important; outline: 1px dashed #6b7280 !important; outline-offset: -1px; }
 input[type=range][${MASK_ATTR}] { -webkit-appearance: none; appearance: none; }

@@ -68,6 +68,12 @@ function networkRows(event) {
         size: requestSize(r),
         type: r.initiatorType || "",
         failed: isFailedStatus(r.status),
+        // For the detail pane (netdetail.js): as recorded, already masked by the recorder and server.
+        requestHeaders: r.requestHeaders && typeof r.requestHeaders === "object" ? r.requestHeaders : {},
+        responseHeaders: r.responseHeaders && typeof r.responseHeaders === "object" ? r.responseHeaders : {},
+        requestBody: typeof r.requestBody === "string" ? r.requestBody : null,
+        responseBody: typeof r.responseBody === "string" ? r.responseBody : null,
+        startTime: typeof r.startTime === "number" ? r.startTime : null,
       };
     });
 }

@@ -3,6 +3,9 @@
 // rows dimmed) and a click seeks there.
 import { $, $$, h } from "./dom.js";
 import { currentIndex, fmtBytes, fmtClock, fmtMs } from "./model.js";
+import { renderDetail } from "./netdetail.js";
+import { PageLog } from "./pagelog.js";
+import { bindSideResize } from "./sideresize.js";
 
 const LEVEL_MARK = { error: "✕", warn: "!", info: "i", log: "›", debug: "·" };
 const MAX_ROWS = 5000;
@@ -84,7 +87,7 @@ export class Panels {
     this.level = "all";
     this.netFilter = "all";
     this.text = { console: "", network: "" };
-    this.env = { data: null, vitals: new Map(), page: null, viewport: null, pages: [] };
+    this.env = { data: null, vitals: new Map(), page: null, viewport: null, pages: new PageLog() };
     this.errorCount = 0;
     this.bindTools();
   }
@@ -94,6 +97,7 @@ export class Panels {
   }
 
   bindTools() {
+    bindSideResize(this.root, $("[data-side-resize]", this.root));
     for (const tab of $$("[data-tab]", this.root)) {
       tab.addEventListener("click", () => this.show(tab.dataset.tab));
     }
@@ -150,7 +154,7 @@ export class Panels {
   clear() {
     Object.values(this.lists).forEach((l) => l.clear());
     this.errorCount = 0;
-    this.env = { data: null, vitals: new Map(), page: null, viewport: null, pages: [] };
+    this.env = { data: null, vitals: new Map(), page: null, viewport: null, pages: new PageLog() };
     this.updateCounts();
     this.renderEnv();
   }
@@ -158,6 +162,7 @@ export class Panels {
   add(rows) {
     let envChanged = false;
     for (const row of rows) {
+      this.env.pages.add(row);
       if (row.kind === "console") this.lists.console.add(row, this.consoleItem(row));
       else if (row.kind === "network") this.lists.network.add(row, this.networkItem(row));
       else if (row.kind === "error") this.lists.errors.add(row, this.errorItem(row));
@@ -170,7 +175,6 @@ export class Panels {
       } else if (row.kind === "nav") {
         this.env.page = row.href;
         if (row.width) this.env.viewport = `${row.width}×${row.height}`;
-        if (row.href && this.env.pages[this.env.pages.length - 1] !== row.href) this.env.pages.push(row.href);
         envChanged = true;
         this.onPage?.(row.href, this.env.viewport);
       } else if (row.kind === "viewport") {
@@ -235,20 +239,32 @@ export class Panels {
   }
 
   networkItem(row) {
-    return h(
+    const li = h(
       "li",
-      { class: row.failed ? "failed" : "", title: `${row.method} ${row.url}` },
+      { class: row.failed ? "failed" : "", title: "Show details" },
       h(
         "div",
         { class: "net-line" },
         h("span", { class: "row-time" }, this.timeLabel(row.ts)),
         h("span", { class: "net-method" }, row.method),
-        h("span", { class: "net-url" }, shortUrl(row.url, this.env.page)),
+        h("span", { class: "net-url" }, row.url),
         h("span", { class: "net-status" }, row.status ? String(row.status) : "failed"),
         h("span", { class: "num" }, fmtMs(row.duration)),
         h("span", { class: "num" }, fmtBytes(row.size)),
       ),
     );
+    li.addEventListener("click", () => this.showRequest(row, li));
+    return li;
+  }
+
+  showRequest(row, li) {
+    const pane = $("[data-net-detail]", this.root);
+    if (!pane) return;
+    for (const other of this.lists.network.items) other.classList.toggle("selected", other === li);
+    renderDetail(pane, row, () => {
+      pane.hidden = true;
+      li.classList.remove("selected");
+    });
   }
 
   errorItem(row) {
@@ -281,7 +297,8 @@ export class Panels {
     items.push(h("div", {}, h("h3", {}, "Page")));
     pair("Current URL", this.env.page);
     pair("Viewport", this.env.viewport || env.viewport);
-    pair("Pages visited", this.env.pages.length ? String(this.env.pages.length) : null);
+    pair("Page loads", this.env.pages.loads ? String(this.env.pages.loads) : null);
+    pair("Route changes", this.env.pages.loads ? String(this.env.pages.routes) : null);
     if (this.env.data) {
       items.push(h("div", {}, h("h3", {}, "Browser")));
       pair("Browser", env.browser);
@@ -320,17 +337,6 @@ export function envValue(value) {
     return JSON.stringify(value);
   }
   return String(value);
-}
-
-/** Requests to the customer's own site show as a path; others keep their host. */
-function shortUrl(url, pageUrl) {
-  try {
-    const u = new URL(url, pageUrl || undefined);
-    const pageHost = pageUrl ? new URL(pageUrl).host : "";
-    return u.host === pageHost ? u.pathname + u.search : u.host + u.pathname + u.search;
-  } catch {
-    return url;
-  }
 }
 
 function humanKey(key) {

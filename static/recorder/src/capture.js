@@ -76,6 +76,18 @@ function stringifyArg(value) {
   }
 }
 
+/** A console plugin event at level error (what rrweb's console plugin makes of an uncaught error too). */
+export function isConsoleError(event) {
+  return Boolean(
+    event &&
+      event.type === 6 &&
+      event.data &&
+      event.data.plugin === CONSOLE_PLUGIN &&
+      event.data.payload &&
+      event.data.payload.level === "error",
+  );
+}
+
 /** Console calls the loader buffered before the recorder ran, as console plugin events. */
 export function earlyConsoleEvents(queue, timestamp) {
   return (queue || []).map(([level, , args]) => ({

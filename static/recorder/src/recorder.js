@@ -5,10 +5,12 @@ import { getRecordNetworkPlugin } from "@rrweb/rrweb-plugin-network-record";
 import { record } from "rrweb";
 import { createBanner } from "./banner.js";
 import { Batcher } from "./batching.js";
+import { withInflightRequests } from "./inflight.js";
 import {
   consolePluginOptions,
   earlyConsoleEvents,
   errorPayload,
+  isConsoleError,
   maskEvent,
   networkPluginOptions,
   recordOptions,
@@ -104,8 +106,21 @@ function start(win, cfg, store, tabState, releaseTab) {
 
   // The link's capture options, for the privacy pass every event takes (maskEvent, capture.js).
   let captureOptions = tabState.options || null;
+  // rrweb's console plugin logs every uncaught error and unhandled rejection as a console error as
+  // well; our `sr.error` carries the same error with more detail. While the browser dispatches one (a
+  // capturing listener on window runs first), the plugin's copy is dropped, so one error counts once.
+  let dispatchingUncaught = false;
+  const markUncaught = (ev) => {
+    if (ev.type === "error" && ev.target !== win) return; // a resource error (img, script) is not one
+    dispatchingUncaught = true;
+    win.setTimeout(() => {
+      dispatchingUncaught = false;
+    }, 0);
+  };
+
   const emit = (event) => {
     if (finished) return;
+    if (dispatchingUncaught && isConsoleError(event)) return;
     batcher.add(maskEvent(event, captureOptions));
     if (event.type !== 2) return;
     if (earlyQueue) {
@@ -129,7 +144,13 @@ function start(win, cfg, store, tabState, releaseTab) {
     if (!options.console) earlyQueue = null;
     const plugins = [];
     if (options.console) plugins.push(getRecordConsolePlugin(consolePluginOptions()));
-    if (options.network) plugins.push(getRecordNetworkPlugin(networkPluginOptions(options, supportOrigin)));
+    if (options.network) plugins.push(withInflightRequests(getRecordNetworkPlugin(networkPluginOptions(options, supportOrigin))));
+    win.addEventListener("error", markUncaught, true);
+    win.addEventListener("unhandledrejection", markUncaught, true);
+    cleanups.push(() => {
+      win.removeEventListener("error", markUncaught, true);
+      win.removeEventListener("unhandledrejection", markUncaught, true);
+    });
     stopRecording = record({ ...recordOptions(options), emit, plugins });
     custom("sr.env", collectEnvironment(win, { tab: tabState.tab, page: tabState.page }));
     const onError = (ev) => custom("sr.error", errorPayload(ev));

@@ -84,3 +84,13 @@ test("tab state: same credential keeps tab and seq across pages, a new one start
   clearTabState(store);
   assert.equal(store.data.size, 0);
 });
+
+test("console errors are told apart from other console and plugin events", async () => {
+  const { isConsoleError } = await import("../src/capture.js");
+  const ev = (plugin, level) => ({ type: 6, data: { plugin, payload: { level } } });
+  assert.equal(isConsoleError(ev("rrweb/console@1", "error")), true);
+  assert.equal(isConsoleError(ev("rrweb/console@1", "warn")), false);
+  assert.equal(isConsoleError(ev("rrweb/network@1", "error")), false);
+  assert.equal(isConsoleError({ type: 5, data: { tag: "sr.error" } }), false);
+  assert.equal(isConsoleError(null), false);
+});
