@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "sessions.apps.RecordingsConfig",
     "webhooks",
     "notifications",
+    "notes",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("magiclinks.urls")),
     path("", include("sessions.urls")),
     path("", include("notifications.urls")),
+    path("", include("notes.urls")),
 ]
 if settings.SUPPORTREPLAY_DEMO:
     # The Brew & Co. demo shop (a page to record, with a deliberately failing API): off in production.

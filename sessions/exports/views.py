@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
 from magiclinks import audit
+from notes.services import notes_markdown
+from notes.views import start_ts
 
 from ..archive import source
 from ..models import RecordingSession, SessionState
@@ -93,4 +95,7 @@ def report_md(request: HttpRequest, session_id) -> HttpResponse:
         ticket=session.link.ticket_ref,
         summary=summary,
     )
+    notes = notes_markdown(session, start_ts=start_ts(session), replay_url=replay_url(request, session))
+    if notes:
+        text = text.rstrip("\n") + "\n" + "\n".join(notes) + "\n"
     return _attachment(HttpResponse(text, content_type="text/markdown; charset=utf-8"), session, "md")

@@ -34,6 +34,7 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
             "manifest": f"{base}/data/manifest",
             "chunk": f"{base}/data/chunks/",
             "steps": f"{base}/data/steps",
+            "notes": f"{base}/notes",
             "live": f"{base}/live",
             "state": session.state,
         },

@@ -3,6 +3,7 @@
 import "rrweb/dist/style.css";
 import { startLive } from "./live.js";
 import { startReplay } from "./replay.js";
+import { startNotes } from "./notes.js";
 import { startSteps } from "./steps.js";
 
 function boot() {
@@ -13,6 +14,7 @@ function boot() {
   else if (config.mode === "replay") {
     startReplay(config);
     if (config.steps) startSteps(config);
+    if (config.notes) startNotes(config);
   }
 }
 
