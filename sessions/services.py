@@ -179,14 +179,18 @@ def live_target_origins() -> set[str]:
     return {o for o in map(origin_of, urls) if o}
 
 
+def origin_known(origin: str, host_header: str, scheme: str) -> bool:
+    """A configured origin or this site's own: decided without the database (no thread hop per socket)."""
+    normal = origin_of(origin) if origin else None
+    return bool(normal) and (normal in configured_origins() or normal in site_origins(host_header, scheme))
+
+
 def origin_may_connect(origin: str, host_header: str, scheme: str) -> bool:
     """The cheap check before accept (the session is not known yet): refuse unknown and missing origins."""
-    normal = origin_of(origin) if origin else None
-    if not normal:
-        return False
-    if normal in configured_origins() or normal in site_origins(host_header, scheme):
+    if origin_known(origin, host_header, scheme):
         return True
-    return normal in live_target_origins()
+    normal = origin_of(origin) if origin else None
+    return bool(normal) and normal in live_target_origins()
 
 
 def origin_may_write(origin: str, session: IngestSession) -> bool:

@@ -16,7 +16,10 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from . import autobahn_tuning  # noqa: E402
 from .routing import websocket_urlpatterns  # noqa: E402
+
+autobahn_tuning.apply()
 
 if settings.SERVE_STATIC:
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
