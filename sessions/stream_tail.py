@@ -20,6 +20,7 @@ from uuid import UUID
 from redis.asyncio import Redis
 
 from . import keys
+from .store import parse_meta as parse_session_meta
 from .store import plain_ev
 
 CATCHUP_PAGE = 200
@@ -72,14 +73,13 @@ def parse_entry(stream_id: bytes | str, fields: Mapping[bytes | str, bytes]) -> 
 
 
 def parse_meta(raw: Mapping[bytes | str, bytes | str]) -> dict[str, str | int]:
-    """The meta hash as the page needs it: counters as ints, the rest as text."""
-    meta: dict[str, str | int] = {}
-    for key, value in raw.items():
-        name = _text(key)
-        if name not in META_FIELDS:
-            continue
-        meta[name] = _int(value) if name in ("connected", "errors", "failed_requests") else _text(value)
-    return meta
+    """The part of the meta hash the page needs, as read by store.parse_meta (the one reading of it):
+    counters as ints, the rest as text; fields the hash does not hold are left out."""
+    meta = parse_session_meta(dict(raw))
+    if meta is None:
+        return {}
+    present = {_text(key) for key in raw}
+    return {name: getattr(meta, name) for name in META_FIELDS if name in present}
 
 
 async def read_meta(redis: Redis, session_id: UUID | str) -> dict[str, str | int]:

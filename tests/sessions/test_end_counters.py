@@ -122,3 +122,11 @@ class NoWrites:
 
     def delete(self, name):
         pass
+
+
+def test_the_watch_page_reads_the_meta_through_the_same_model():
+    from sessions import stream_tail
+
+    raw = {b"status": b"live", b"errors": b"2", b"connected": b"x", b"snapshot_id": b"1-0"}
+    assert stream_tail.parse_meta(raw) == {"status": "live", "errors": 2, "connected": 0}
+    assert stream_tail.parse_meta({}) == {}
