@@ -210,6 +210,8 @@ SUPPORTREPLAY_MAX_PARTS = env.int("SUPPORTREPLAY_MAX_PARTS", default=32)
 SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS = env.float("SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS", default=5.0)
 SUPPORTREPLAY_CHECKOUT_EVERY_MS = env.int("SUPPORTREPLAY_CHECKOUT_EVERY_MS", default=5 * 60 * 1000)
 SUPPORTREPLAY_METRICS_TOKEN = env.str("SUPPORTREPLAY_METRICS_TOKEN", default="")
+# Let replays and live views load the recorded sites' own images, styles and fonts (sessions/csp.py).
+SUPPORTREPLAY_REPLAY_REMOTE_ASSETS = env.bool("SUPPORTREPLAY_REPLAY_REMOTE_ASSETS", default=False)
 # Backstop of the signal-driven close of a revoked agent's watch sockets (docs/SECURITY.md).
 # The first browser that connects within this many seconds of consent owns the recording (docs/PRIVACY.md).
 SUPPORTREPLAY_CLAIM_SECONDS = env.int("SUPPORTREPLAY_CLAIM_SECONDS", default=120)

@@ -4,6 +4,7 @@
 // UNSAFE_replayCanvas (it adds allow-scripts) and the agent pages' CSP (script-src 'self') is inherited
 // by the about:blank iframe as a second wall.
 import { Replayer } from "rrweb";
+import { blockedAssetCounter, showBlockedNote } from "./blocked.js";
 import { formStatePlugin } from "./formstate.js";
 
 const MOUSE_TAIL = { duration: 600, lineCap: "round", lineWidth: 3, strokeStyle: "rgba(139, 123, 255, 0.75)" };
@@ -23,6 +24,11 @@ export function createReplayer(stage, events, options = {}) {
     plugins: [formState, ...(options.plugins || [])],
   });
   formState.attach(replayer);
+  const blocked = blockedAssetCounter((count) => showBlockedNote(stage, count));
+  const listen = () => blocked.attach(replayer.iframe && replayer.iframe.contentWindow);
+  listen();
+  replayer.on("fullsnapshot-rebuilded", listen);
+  replayer.on("destroy", () => blocked.stop());
   const fit = () => fitToStage(stage, replayer);
   // Fit at once (a seek applies the size synchronously; waiting a frame paints it at the old scale).
   replayer.on("resize", () => {
