@@ -9,7 +9,8 @@ class MagicLinksConfig(AppConfig):
     def ready(self) -> None:
         # Logging is configured before apps are readied, and daphne builds its access logger after it
         # has imported the application: both are in place to be redacted now.
+        from supportreplay.logfilters import install
+
         from . import checks  # noqa: F401  (registers the system checks)
-        from .logredact import install
 
         install()

@@ -80,7 +80,7 @@ def test_a_thousand_links_leave_no_raw_token_in_the_database_redis_or_logs(clien
 def test_link_paths_are_redacted_in_log_lines_and_daphne_access_lines():
     from daphne.access import AccessLogGenerator
 
-    from magiclinks.logredact import redact
+    from supportreplay.logfilters import redact
 
     token = "x" * 43
     assert redact(f"Gone: /l/{token}") == "Gone: /l/[redacted]"
