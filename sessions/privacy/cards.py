@@ -34,15 +34,12 @@ _R = {
 CARD_LENGTHS: dict[str, tuple[int, ...]] = _R
 
 
+_DOUBLED = {str(d): (2 * d - 9 if d > 4 else 2 * d) for d in range(10)}
+
+
 def luhn_valid(digits: str) -> bool:
-    total = 0
-    for index, char in enumerate(reversed(digits)):
-        value = ord(char) - 48
-        if index % 2:
-            value *= 2
-            if value > 9:
-                value -= 9
-        total += value
+    """Luhn checksum of a string of digits (the rightmost is the check digit)."""
+    total = sum(ord(c) - 48 for c in digits[-1::-2]) + sum(_DOUBLED[c] for c in digits[-2::-2])
     return total % 10 == 0
 
 

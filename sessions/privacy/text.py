@@ -25,7 +25,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 
-from .cards import is_card_number
+from .cards import CARD_LENGTHS, is_card_number
 
 CARD, EMAIL, JWT, KEY, REDACTED = "[card]", "[email]", "[jwt]", "[key]", "[redacted]"
 PLACEHOLDERS = (CARD, EMAIL, JWT, KEY, REDACTED)
@@ -207,13 +207,17 @@ def _cards(text: str, out: list[Range]) -> None:
         i = 0
         while i < len(groups):
             found = -1
+            lengths = CARD_LENGTHS.get(groups[i][:2])
+            if lengths is None:  # no network starts like this: no card starts at this group
+                i += 1
+                continue
             total, j = 0, i
             while j < len(groups) and total + len(groups[j]) <= 19:
                 # Printed cards group by 3 to 7 digits: "98965873-0775-4337" starts a UUID.
                 if j > i and (len(groups[i]) > 7 or len(groups[j]) > 7):
                     break
                 total += len(groups[j])
-                if total >= 13 and is_card_number("".join(groups[i : j + 1])):
+                if total in lengths and is_card_number("".join(groups[i : j + 1])):
                     found = j
                 j += 1
             if found < 0:

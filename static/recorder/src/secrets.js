@@ -3,7 +3,7 @@
 // tests/vectors/privacy/ hold both to byte-identical output. Change both or neither.
 // Runs on every text node: regexes are compiled once, and each rule runs only when a cheap test says it
 // can match.
-import { isCardNumber } from "./luhn.js";
+import { CARD_LENGTHS, isCardNumber } from "./luhn.js";
 
 export const CARD = "[card]";
 export const EMAIL = "[email]";
@@ -165,11 +165,16 @@ function cards(text, out) {
     while (i < groups.length) {
       let found = -1;
       let total = 0;
+      const lengths = CARD_LENGTHS.get(groups[i].slice(0, 2));
+      if (lengths === undefined) {
+        i += 1; // no network starts like this: no card starts at this group
+        continue;
+      }
       for (let j = i; j < groups.length && total + groups[j].length <= 19; j += 1) {
         // Printed cards group by 3 to 7 digits: "98965873-0775-4337" starts a UUID.
         if (j > i && (groups[i].length > 7 || groups[j].length > 7)) break;
         total += groups[j].length;
-        if (total >= 13 && isCardNumber(groups.slice(i, j + 1).join(""))) found = j;
+        if (lengths.has(total) && isCardNumber(groups.slice(i, j + 1).join(""))) found = j;
       }
       if (found < 0) {
         i += 1;
