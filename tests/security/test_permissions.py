@@ -24,12 +24,16 @@ SESSION_PATHS = [
     "/sessions/{id}/live",
     "/sessions/{id}/data/manifest",
     "/sessions/{id}/data/chunks/0",
+    "/sessions/{id}/data/steps",
+    "/sessions/{id}/notes",
     "/sessions/{id}/export/events.json",
     "/sessions/{id}/export/network.har",
     "/sessions/{id}/export/report.md",
+    "/sessions/{id}/export/playwright.zip",
+    "/sessions/{id}/export/replay.html",
 ]
 CSRF = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]*"')
-ALL_PATHS = ["/sessions/", "/sessions/rows.json", "/metrics", *SESSION_PATHS]
+ALL_PATHS = ["/sessions/", "/sessions/rows.json", "/metrics", "/notifications/poll", *SESSION_PATHS]
 
 
 def logged_in(user) -> Client:
@@ -79,7 +83,7 @@ def test_watch_permission_alone_does_not_allow_exports(people):
     )
     client = logged_in(agent)
     assert client.get(f"/sessions/{session.pk}/").status_code == 200
-    for path in SESSION_PATHS[4:]:
+    for path in [p for p in SESSION_PATHS if "/export/" in p]:
         assert client.get(path.format(id=session.pk)).status_code == 403
 
 
