@@ -70,13 +70,20 @@ def fidelity(request: HttpRequest) -> HttpResponse:
     """Form controls, a dialog and a popover (tests/e2e/test_fidelity_*.py, bench/fidelity.py).
 
     `?filler=KB` adds that many kilobytes of text, for snapshots larger than one websocket frame;
-    `?inflight=1` starts a slow request before the recorder loads.
+    `?inflight=1` starts a slow request before the recorder loads; `?embed=1` adds a cross-origin iframe.
     """
     kilobytes = _int(request, "filler", 0, 0, 8192)
     line = "Brewing notes: bloom for thirty seconds, pour in slow circles, and taste before adjusting. " * 10
     filler = [f"{i:06d} {line}" for i in range(kilobytes * 1024 // (len(line) + 7))]
     inflight = request.GET.get("inflight") == "1"
-    return _page(request, "demo/fidelity.html", page="fidelity", filler=filler, inflight=inflight)
+    embed_src = ""
+    if request.GET.get("embed") == "1":
+        # The same demo, but from another origin (the other loopback name): a cross-origin iframe.
+        other = "localhost" if request.get_host().startswith("127.0.0.1") else "127.0.0.1"
+        embed_src = f"{request.scheme}://{other}:{request.get_port()}/demo/"
+    return _page(
+        request, "demo/fidelity.html", page="fidelity", filler=filler, inflight=inflight, embed_src=embed_src
+    )
 
 
 @require_GET

@@ -1,17 +1,22 @@
 // The rrweb Replayer in its sandboxed iframe, scaled to fit the stage.
 //
 // rrweb's default sandbox is `allow-same-origin` only: no script from a recording can run. We never set
-// UNSAFE_replayCanvas (it adds allow-scripts) and the agent pages' CSP (script-src 'self') is inherited
-// by the about:blank iframe as a second wall.
+// UNSAFE_replayCanvas (it adds allow-scripts; canvas frames are drawn by canvasframes.js instead) and the
+// agent pages' CSP (script-src 'self') is inherited by the about:blank iframe as a second wall.
 import { Replayer } from "rrweb";
 import { blockedAssetCounter, showBlockedNote } from "./blocked.js";
+import { canvasFramesPlugin } from "./canvasframes.js";
+import { embedsPlugin } from "./embeds.js";
 import { formStatePlugin } from "./formstate.js";
+import { topLayerPlugin } from "./toplayer.js";
 
 const MOUSE_TAIL = { duration: 600, lineCap: "round", lineWidth: 3, strokeStyle: "rgba(139, 123, 255, 0.75)" };
 
 export function createReplayer(stage, events, options = {}) {
   stage.replaceChildren();
   const formState = formStatePlugin();
+  const topLayer = topLayerPlugin();
+  const canvasFrames = canvasFramesPlugin();
   const replayer = new Replayer(events, {
     root: stage,
     showWarning: false,
@@ -21,7 +26,7 @@ export function createReplayer(stage, events, options = {}) {
     pauseAnimation: true,
     UNSAFE_replayCanvas: false,
     ...options,
-    plugins: [formState, ...(options.plugins || [])],
+    plugins: [formState, embedsPlugin(), canvasFrames, ...(options.plugins || [])],
   });
   formState.attach(replayer);
   const blocked = blockedAssetCounter((count) => showBlockedNote(stage, count));
@@ -29,6 +34,8 @@ export function createReplayer(stage, events, options = {}) {
   listen();
   replayer.on("fullsnapshot-rebuilded", listen);
   replayer.on("destroy", () => blocked.stop());
+  topLayer.attach(replayer);
+  canvasFrames.attach(replayer);
   const fit = () => fitToStage(stage, replayer);
   // Fit at once (a seek applies the size synchronously; waiting a frame paints it at the old scale).
   replayer.on("resize", () => {

@@ -7,6 +7,7 @@ import { redactEvent } from "./redact.js";
 export const CONSOLE_PLUGIN = "rrweb/console@1";
 export const NETWORK_PLUGIN = "rrweb/network@1";
 const ARG_LIMIT = 1000;
+export const CANVAS_FPS = 2;
 
 /** rrweb `record` options for the link's capture options (from `ready.options`). */
 export function recordOptions(options) {
@@ -25,9 +26,12 @@ export function recordOptions(options) {
     recordAfter: "DOMContentLoaded",
     slimDOMOptions: "all",
     inlineImages: false,
-    recordCanvas: false,
+    // Canvas (charts) at a low frame rate, only changed frames (rrweb's worker compares them), as WebP.
+    // Not with "mask all text": text drawn on a canvas cannot be masked. rr-block canvases stay blank.
+    recordCanvas: !options.mask_all_text && options.canvas !== false,
+    dataURLOptions: { type: "image/webp", quality: 0.6 },
     collectFonts: false,
-    sampling: { mousemove: 50, scroll: 150, input: "all" },
+    sampling: { mousemove: 50, scroll: 150, input: "all", canvas: CANVAS_FPS },
   };
 }
 

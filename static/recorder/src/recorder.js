@@ -16,6 +16,7 @@ import {
   recordOptions,
 } from "./capture.js";
 import { collectEnvironment } from "./environment.js";
+import { watchPopovers } from "./popovers.js";
 import { watchRoutes } from "./routes.js";
 import { clearTabState, forkTabState, KEYS, openTabState, safeStorage } from "./state.js";
 import { claimTab } from "./tabclaim.js";
@@ -34,6 +35,17 @@ const ENDED_MESSAGES = {
   quota: "This support session reached its size limit, so sharing stopped. Nothing more is shared.",
 };
 const PERSIST_PERIODIC_MAX_BYTES = 512 * 1024;
+
+function workersAllowed(win) {
+  try {
+    const url = win.URL.createObjectURL(new win.Blob([""], { type: "text/javascript" }));
+    new win.Worker(url).terminate();
+    win.URL.revokeObjectURL(url);
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
 
 function start(win, cfg, store, tabState, releaseTab) {
   const doc = win.document;
@@ -151,7 +163,11 @@ function start(win, cfg, store, tabState, releaseTab) {
       win.removeEventListener("error", markUncaught, true);
       win.removeEventListener("unhandledrejection", markUncaught, true);
     });
-    stopRecording = record({ ...recordOptions(options), emit, plugins });
+    const rrwebOptions = recordOptions(options);
+    // rrweb samples canvases in a worker made from a blob: URL; a page whose CSP forbids that must not
+    // break the whole recording, so canvases stay unrecorded there.
+    if (rrwebOptions.recordCanvas && !workersAllowed(win)) rrwebOptions.recordCanvas = false;
+    stopRecording = record({ ...rrwebOptions, emit, plugins });
     custom("sr.env", collectEnvironment(win, { tab: tabState.tab, page: tabState.page }));
     const onError = (ev) => custom("sr.error", errorPayload(ev));
     win.addEventListener("error", onError);
@@ -161,6 +177,7 @@ function start(win, cfg, store, tabState, releaseTab) {
       win.removeEventListener("unhandledrejection", onError);
     });
     cleanups.push(watchRoutes(win, custom));
+    cleanups.push(watchPopovers(doc, (el) => el === banner.host));
     cleanups.push(watchLongTasks(win, custom));
     watchVitals(custom);
   };
