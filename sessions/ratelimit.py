@@ -64,24 +64,39 @@ class ConnectionLimiter:
 
 @dataclass
 class ProcessSockets:
-    """Ingest sockets per session in this process, checked at hello before any Redis or database work.
+    """Ingest sockets per session in this process, checked at hello before any Redis or database work,
+    and the session's byte budget shared by those sockets.
 
-    The cap (SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION) is also enforced across processes by the open script
-    in Redis; this copy makes the refusal of a hello storm on one credential O(1)."""
+    The socket cap (SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION) is also enforced across processes by the open
+    script in Redis; this copy makes the refusal of a hello storm on one credential O(1). The byte budget
+    (SUPPORTREPLAY_SESSION_RATE_BYTES_PER_SECOND, burst SUPPORTREPLAY_SESSION_RATE_BURST_BYTES) is charged
+    with every frame's size before it is decoded: ten sockets of one credential get what one socket gets,
+    not ten times the per-socket rate."""
 
     counts: Counter = field(default_factory=Counter)
+    buckets: dict[UUID, TokenBucket] = field(default_factory=dict)
 
     def take(self, session_id: UUID) -> bool:
         limit = settings.SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION
         if limit > 0 and self.counts[session_id] >= limit:
             return False
         self.counts[session_id] += 1
+        if session_id not in self.buckets:
+            self.buckets[session_id] = TokenBucket(
+                settings.SUPPORTREPLAY_SESSION_RATE_BYTES_PER_SECOND,
+                settings.SUPPORTREPLAY_SESSION_RATE_BURST_BYTES,
+            )
         return True
+
+    def allow_bytes(self, session_id: UUID, size: int, now: float) -> bool:
+        bucket = self.buckets.get(session_id)
+        return bucket is None or bucket.take(size, now)
 
     def release(self, session_id: UUID) -> None:
         self.counts[session_id] -= 1
         if self.counts[session_id] <= 0:
             del self.counts[session_id]
+            self.buckets.pop(session_id, None)
 
 
 _process_sockets = ProcessSockets()

@@ -127,6 +127,8 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 # Authentication before work: nothing but a small hello is decoded (decode_hello).
                 await self._hello(decode_hello(bytes_data, self.limits))
                 return
+            if not process_sockets().allow_bytes(self.session_id, size, time.monotonic()):
+                raise ProtocolError(CloseCode.RATE_LIMITED, "session rate limit")
             frame, prepared = await ingest_prepare.run(size, ingest_prepare.decode, bytes_data, self.limits)
             if frame["t"] == "events":
                 if self.parts.pending:

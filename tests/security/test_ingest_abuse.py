@@ -41,6 +41,8 @@ ABUSE_ENV = {
     "SUPPORTREPLAY_PARTS_MAX_AGE_SECONDS": "1",
     "SUPPORTREPLAY_PARTS_PROCESS_BYTES": "500000",
     "SUPPORTREPLAY_REDIS_POOL_SIZE": "4",
+    "SUPPORTREPLAY_SESSION_RATE_BYTES_PER_SECOND": "50000",
+    "SUPPORTREPLAY_SESSION_RATE_BURST_BYTES": "400000",
 }
 POOL = int(ABUSE_ENV["SUPPORTREPLAY_REDIS_POOL_SIZE"])
 
@@ -204,6 +206,28 @@ async def test_fourth_socket_of_one_session_gets_4429(abuse_server, redis_db):
     finally:
         for ws, _ in opened:
             await ws.close()
+
+
+async def test_sockets_of_one_session_share_one_byte_rate(abuse_server, redis_db):
+    live = await new_session(f"{abuse_server.url}/demo/")
+    honest = await Honest.start(abuse_server)
+    tabs = [(await hello(abuse_server, live.credential, tab=f"t{i}"))[0] for i in range(3)]
+    # 100 KB frames that compress to almost nothing: the session's quota is not what stops them.
+    frame = [console_event(T0, "a" * 100_000)]
+    outcomes = []
+    for seq in range(2):
+        for ws in tabs:
+            await ws.send(pack({"t": "events", "seq": seq, "events": frame}))
+            try:
+                outcomes.append((await recv(ws, timeout=10))["t"])
+            except ConnectionClosed as closed:
+                outcomes.append(closed.rcvd.code if closed.rcvd else 1006)
+    # Each socket is far below its own 2 MiB/s, but together they are over the session's 400 KB burst.
+    assert outcomes[:4] == ["ack"] * 4
+    assert 4429 in outcomes[4:]
+    await honest.batch()
+    for ws in tabs:
+        await ws.close()
 
 
 # --- Finding 5: unfinished parts ----------------------------------------------------------------------
