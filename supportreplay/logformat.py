@@ -4,6 +4,10 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from django.utils.log import AdminEmailHandler
+
+from .logfilters import redact
+
 
 class JsonFormatter(logging.Formatter):
     """One JSON object per line: time, level, logger, message (already redacted by the handler's filter),
@@ -34,3 +38,13 @@ class QuietDisallowedHost(logging.Filter):
         record.exc_info, record.exc_text, record.stack_info = None, None, None
         record.msg, record.args = "request refused: Host header not in ALLOWED_HOSTS (HTTP 400)", ()
         return True
+
+
+class RedactingAdminEmailHandler(AdminEmailHandler):
+    """Django's error mail to ADMINS, with link tokens cut from the subject *and* the body: the body quotes
+    the request (URL, META, traceback locals), which the log-record filter never sees."""
+
+    def send_mail(self, subject, message, *args, **kwargs):
+        if kwargs.get("html_message"):
+            kwargs["html_message"] = redact(kwargs["html_message"])
+        super().send_mail(redact(subject), redact(message), *args, **kwargs)

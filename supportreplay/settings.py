@@ -290,7 +290,7 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["redact_secrets"]},
         "mail_admins": {
-            "class": "django.utils.log.AdminEmailHandler",
+            "class": "supportreplay.logformat.RedactingAdminEmailHandler",
             "level": "ERROR",
             "filters": ["require_debug_false", "redact_secrets"],
         },

@@ -54,3 +54,24 @@ def test_the_procfile_starts_daphne_through_the_one_definition():
     lines = dict(line.split(": ", 1) for line in (ROOT / "Procfile").read_text().splitlines() if ": " in line)
     assert lines["web"] == "python -m supportreplay.web"
     assert " -s " not in lines["beat"]
+
+
+def test_error_mail_to_admins_never_carries_a_link_token(settings, mailoutbox):
+    from django.test import RequestFactory
+
+    from supportreplay.logformat import RedactingAdminEmailHandler
+
+    settings.ADMINS = [("Ops", "ops@example.com")]
+    settings.ALLOWED_HOSTS = ["testserver"]
+    token = "SeCrEtToKeN" * 4
+    record = logging.LogRecord(
+        "django.channels", logging.ERROR, __file__, 1, "Failure at %s", (f"/l/{token}",), None
+    )
+    record.request = RequestFactory().get(f"/l/{token}")  # what Django's error reports quote
+    RedactingAdminEmailHandler(include_html=True).emit(record)
+    assert len(mailoutbox) == 1
+    mail = mailoutbox[0]
+    assert "/l/[redacted]" in mail.subject
+    assert "Request URL" in mail.body  # the body quotes the request ...
+    assert token not in mail.subject + mail.body  # ... without its token
+    assert all(token not in content for content, _type in mail.alternatives)
