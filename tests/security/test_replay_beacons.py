@@ -2,8 +2,9 @@
 recorded site (or any other origin): its IP address and viewing time would leak to that site.
 
 A real customer Chromium records a page of a local "recorded site" that references ~20 outside URLs
-(img, srcset, picture, CSS url(), @import, @font-face, video/audio/poster, preload, stylesheet, icon,
-SVG image, cursor, border-image). That server counts every connection and request. Then a second
+(img, srcset, picture, CSS url(), @import, @font-face, video/audio/poster, preload, prefetch, stylesheet,
+icon, SVG image, cursor, border-image, preconnect and dns-prefetch hints, and a preconnect and an image
+added after the first snapshot). That server counts every connection and request. Then a second
 Chromium (the agent) watches the session live and replays its archive: zero connections, and the page
 says assets were blocked. With SUPPORTREPLAY_REPLAY_REMOTE_ASSETS=true the same replay does reach the
 site (the setting works, and the counter can count).
@@ -41,6 +42,8 @@ PAGE = """<!doctype html>
 <link rel="preload" as="font" href="{site}/a/preload.woff2" crossorigin>
 <link rel="icon" href="{site}/a/icon.png">
 <link rel="prefetch" href="{site}/a/prefetch.png">
+<link rel="preconnect" href="{site}">
+<link rel="dns-prefetch" href="{site}">
 <style>
 @import url("{site}/a/import.css");
 @font-face {{ font-family: Evil; src: url("{site}/a/font.woff2") format("woff2"); }}
@@ -64,6 +67,14 @@ ul.list {{ list-style-image: url("{site}/a/list.png"); }}
 <div class="cursor border" style="background: url('{site}/a/inline-style.png')">styled</div>
 <ul class="list"><li>item</li></ul>
 <table background="{site}/a/table.png"><tr><td>t</td></tr></table>
+<script>
+// Added after the first snapshot: reaches the replay as a mutation, not in the full snapshot.
+setTimeout(() => {{
+  document.head.append(Object.assign(document.createElement("link"), {{rel: "preconnect", href: "{site}"}}));
+  const late = Object.assign(document.createElement("img"), {{src: "{site}/a/late.png", id: "late"}});
+  document.body.append(late);
+}}, 300);
+</script>
 </body></html>"""
 
 
@@ -159,7 +170,7 @@ def _recorded_session(site, support_url: str, customer) -> object:
 
 
 def _rebuilt(driver) -> bool:
-    return iframe_text(driver, "#ready") == "recorded"
+    return iframe_text(driver, "#ready") == "recorded" and iframe_text(driver, "#late") is not None
 
 
 @pytest.fixture

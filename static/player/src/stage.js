@@ -6,6 +6,7 @@
 import { Replayer } from "rrweb";
 import { blockedAssetCounter, showBlockedNote } from "./blocked.js";
 import { canvasFramesPlugin } from "./canvasframes.js";
+import { defuseEvent } from "./defuse.js";
 import { embedsPlugin } from "./embeds.js";
 import { formStatePlugin } from "./formstate.js";
 import { topLayerPlugin } from "./toplayer.js";
@@ -17,7 +18,7 @@ export function createReplayer(stage, events, options = {}) {
   const formState = formStatePlugin();
   const topLayer = topLayerPlugin();
   const canvasFrames = canvasFramesPlugin();
-  const replayer = new Replayer(events, {
+  const replayer = new Replayer(events.map(defuseEvent), {
     root: stage,
     showWarning: false,
     showDebug: false,
@@ -29,6 +30,8 @@ export function createReplayer(stage, events, options = {}) {
     plugins: [formState, embedsPlugin(), canvasFrames, ...(options.plugins || [])],
   });
   formState.attach(replayer);
+  const addEvent = replayer.addEvent.bind(replayer);
+  replayer.addEvent = (event) => addEvent(defuseEvent(event));
   const blocked = blockedAssetCounter((count) => showBlockedNote(stage, count));
   const listen = () => blocked.attach(replayer.iframe && replayer.iframe.contentWindow);
   listen();
