@@ -162,9 +162,20 @@ class RecordingSessionAdmin(ReadOnlyAdmin):
         for session in queryset:
             purge_session(session)
 
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        # An archive goes with its session (through the purge); it is not deletable on its own.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        perms_needed.discard(SessionArchive._meta.verbose_name)
+        return deleted, counts, perms_needed, protected
+
 
 @admin.register(SessionArchive)
 class SessionArchiveAdmin(ReadOnlyAdmin):
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        # Deleting only the row would orphan the stored object and leave a session that cannot replay:
+        # delete the session instead, which purges both.
+        return False
+
     list_display = (
         "session",
         "codec",

@@ -64,3 +64,17 @@ def test_bulk_delete_purges_archives_and_the_redis_keys_of_unarchived_sessions(a
     assert not RecordingSession.objects.exists()
     assert not default_storage.exists(name)
     assert left_behind(redis_db, str(streaming.id)) == []
+
+
+def test_an_archive_cannot_be_deleted_on_its_own_only_with_its_session(admin_client, redis_db, media):
+    session_id, name = archived()
+    archive = SessionArchive.objects.get(session_id=session_id)
+    assert (
+        admin_client.post(
+            f"/admin/recordings/sessionarchive/{archive.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert default_storage.exists(name)
+    page = admin_client.get(f"{ADMIN}{session_id}/delete/").content.decode()
+    assert "Are you sure" in page  # the session's delete page is not blocked by the archive's permission
