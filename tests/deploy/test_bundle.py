@@ -70,14 +70,14 @@ def test_a_support_case_survives_a_killed_daphne_behind_the_tls_proxy(stack, chr
     assert "Show Acme support what you see?" in chromium.page_source
     assert "Jane Doe from Acme support" in chromium.page_source
     click(chromium, "accept")
-    wait_for(lambda: "Sharing this tab with" in banner_text(chromium), timeout=20, message="recording")
+    wait_for(lambda: "Sharing this tab with" in banner_text(chromium), timeout=30, message="recording")
     chromium.execute_script("console.log('marker-before-kill')")
     click(chromium, "add-scale")
 
     # The daphne that holds the recorder's socket (per-process counters, scraped from each daphne).
     holder = wait_for(
         lambda: next((n for n in ("web1", "web2") if stack.daphne_metric(n, INGESTED) >= 2), None),
-        timeout=20,
+        timeout=30,
         message="batches acked by one daphne",
     )
     survivor = "web2" if holder == "web1" else "web1"
@@ -87,12 +87,12 @@ def test_a_support_case_survives_a_killed_daphne_behind_the_tls_proxy(stack, chr
     # Still sharing: the recorder reconnects through nginx to the other daphne and resends what was unacked.
     chromium.execute_script("console.log('marker-after-kill')")
     click(chromium, "add-grinder")
-    wait_for(lambda: stack.daphne_metric(survivor, INGESTED) >= 1, timeout=30, message="resumed on survivor")
+    wait_for(lambda: stack.daphne_metric(survivor, INGESTED) >= 1, timeout=45, message="resumed on survivor")
     click_banner_button(chromium)  # Stop sharing
     last4 = link[-4:]
     row = wait_for(
         lambda: (r := session_row(stack, last4)) and r[1] == "archived" and r,
-        timeout=60,
+        timeout=90,
         message="archived by the worker",
     )
     summary = json.loads(row[3])
