@@ -88,6 +88,14 @@ class ProcessSockets:
             )
         return True
 
+    def has_budget(self, session_id: UUID, size: int, now: float) -> bool:
+        """Could the session send `size` bytes now? (Checked at hello; takes nothing.)"""
+        bucket = self.buckets.get(session_id)
+        if bucket is None:
+            return True
+        bucket.take(0, now)  # refills up to now
+        return bucket.tokens >= min(size, bucket.burst)
+
     def allow_bytes(self, session_id: UUID, size: int, now: float) -> bool:
         bucket = self.buckets.get(session_id)
         return bucket is None or bucket.take(size, now)

@@ -30,7 +30,8 @@ from .protocol import BatchStats
 
 # KEYS: events, acked, meta. ARGV: tab, seq, ts, ev, full, events, bytes, errors, failed, page_url, viewport,
 # quota (max stored bytes of the session, 0 = none). Returns {result, stream id, acked seq}; result is
-# ok | gap | dup | ended | quota. The quota is checked before XADD: a refused batch leaves no trace.
+# ok | gap | dup | ended | quota. The quota is checked before XADD: a refused batch leaves no trace but
+# the meta flag `quota_reached`, after which the session stores nothing more (and OPEN refuses sockets).
 APPEND_LUA = """
 if redis.call('HGET', KEYS[3], 'status') ~= 'live' then
   return {'ended', '', -1}
@@ -41,7 +42,9 @@ if seq <= prev then
   return {'dup', '', prev}
 end
 local quota = tonumber(ARGV[12])
-if quota > 0 and tonumber(redis.call('HGET', KEYS[3], 'bytes') or '0') + tonumber(ARGV[7]) > quota then
+if quota > 0 and (redis.call('HGET', KEYS[3], 'quota_reached') == '1' or
+    tonumber(redis.call('HGET', KEYS[3], 'bytes') or '0') + tonumber(ARGV[7]) > quota) then
+  redis.call('HSET', KEYS[3], 'quota_reached', '1')
   return {'quota', '', prev}
 end
 local id = redis.call('XADD', KEYS[1], '*', 'tab', ARGV[1], 'seq', ARGV[2], 'ts', ARGV[3],
@@ -64,13 +67,17 @@ end
 return {result, id, seq}
 """
 
-# KEYS: acked, meta, sockets. ARGV: tab, now, socket id, max sockets (0 = none), stale before (ms).
-# A socket said hello: count it; returns the tab's acked seq, -2 when the session was ended (meta status
-# set by end_session), so no new data may come in, or -3 when the session has its maximum of open
-# sockets. Sockets whose heartbeat is older than `stale before` (left by a killed daphne) do not count.
+# KEYS: acked, meta, sockets. ARGV: tab, now, socket id, max sockets (0 = none), stale before (ms), quota
+# (0 = none). A socket said hello: count it; returns the tab's acked seq, -2 when the session was ended
+# (meta status set by end_session), so no new data may come in, -3 when the session has its maximum of
+# open sockets, -4 when it has stored its quota. Sockets whose heartbeat is older than `stale before`
+# (left by a killed daphne) do not count.
 OPEN_LUA = """
 local status = redis.call('HGET', KEYS[2], 'status')
 if status and status ~= 'live' then return -2 end
+local quota = tonumber(ARGV[6] or '0')
+if quota > 0 and (redis.call('HGET', KEYS[2], 'quota_reached') == '1' or
+    tonumber(redis.call('HGET', KEYS[2], 'bytes') or '0') >= quota) then return -4 end
 if ARGV[3] ~= '' then
   redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[5])
   local max = tonumber(ARGV[4])
@@ -108,6 +115,10 @@ def now_ms() -> int:
 
 class TooManySockets(Exception):
     """The session has SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION open sockets already (any daphne)."""
+
+
+class QuotaReached(Exception):
+    """The session has stored SUPPORTREPLAY_SESSION_MAX_BYTES: no new socket may send anything."""
 
 
 @dataclass(frozen=True)
@@ -243,22 +254,32 @@ class AsyncStore:
         return _result(raw)
 
     async def open_connection(
-        self, session_id: UUID | str, tab: str, socket_id: str = "", max_sockets: int = 0, stale_ms: int = 0
+        self,
+        session_id: UUID | str,
+        tab: str,
+        socket_id: str = "",
+        max_sockets: int = 0,
+        stale_ms: int = 0,
+        quota: int = 0,
     ) -> int | None:
         """Count a new socket; returns the tab's acked seq (-1 if none), None if the session ended.
 
         With a `socket_id`, the socket is also registered for the per-session cap (raises TooManySockets
-        when `max_sockets` live ones are registered; `stale_ms` without a heartbeat makes one dead)."""
+        when `max_sockets` live ones are registered; `stale_ms` without a heartbeat makes one dead).
+        Raises QuotaReached when the session stored `quota` bytes: a reconnecting client is told at once,
+        before it can send anything."""
         now = now_ms()
         sid = session_id
         acked = int(
             await self._open(
                 keys=[keys.acked(sid), keys.meta(sid), keys.sockets(sid)],
-                args=[tab, now, socket_id, max_sockets, now - stale_ms],
+                args=[tab, now, socket_id, max_sockets, now - stale_ms, quota],
             )
         )
         if acked == -3:
             raise TooManySockets
+        if acked == -4:
+            raise QuotaReached
         return None if acked == -2 else acked
 
     async def close_connection(self, session_id: UUID | str, socket_id: str = "") -> None:

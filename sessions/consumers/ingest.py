@@ -38,7 +38,7 @@ from ..protocol import (
     encode,
 )
 from ..ratelimit import ConnectionLimiter, part_budget, process_sockets
-from ..store import TooManySockets, async_store
+from ..store import QuotaReached, TooManySockets, async_store
 from .base import NoDbCleanupWebsocketConsumer
 
 log = logging.getLogger(__name__)
@@ -145,6 +145,8 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             await self._close(exc.code)
         except TooManySockets:
             await self._close(CloseCode.RATE_LIMITED)
+        except QuotaReached:
+            await self._close(CloseCode.QUOTA_EXCEEDED)
         except (RedisError, OSError):
             log.warning("Redis unavailable for ingest of session %s", self.session_id, exc_info=True)
             await self._close(CloseCode.SERVER_ERROR)
@@ -164,6 +166,9 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         if not process_sockets().take(session_id):
             raise ProtocolError(CloseCode.RATE_LIMITED, "too many sockets for this session")
         self.slot = session_id
+        # A session whose sockets spent their byte budget is not let in to spend more (reconnect later).
+        if not process_sockets().has_budget(session_id, self.limits.max_frame_bytes, time.monotonic()):
+            raise ProtocolError(CloseCode.RATE_LIMITED, "session rate limit")
         # Join the control group before reading the session's state: an end that commits after the
         # read below still reaches this socket as a session.stop message.
         await self.channel_layer.group_add(keys.control_group(session_id), self.channel_name)
@@ -187,6 +192,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             socket_id=self.channel_name,
             max_sockets=settings.SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION,
             stale_ms=services.HEARTBEAT_STALE_SECONDS * 1000,
+            quota=settings.SUPPORTREPLAY_SESSION_MAX_BYTES,
         )
         if acked is None:
             raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")

@@ -35,6 +35,8 @@ def test_all_sockets_of_a_session_share_one_byte_budget_forgotten_with_the_last_
     assert not sockets.allow_bytes(sid, 3000, now=1.0), "a second socket of the session shares the budget"
     assert sockets.allow_bytes(other, 5000, now=1.0), "another session has its own"
     assert sockets.allow_bytes(sid, 3000, now=2.0)
+    assert not sockets.has_budget(sid, 1000, now=2.0), "a new socket is not let in to an empty budget"
+    assert sockets.has_budget(sid, 1000, now=3.0)
     sockets.release(sid)
     sockets.release(sid)
     assert sid not in sockets.buckets
