@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import subprocess
@@ -12,6 +13,7 @@ from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from scripts.localredis import start_private  # noqa: E402
 from supportreplay.web import daphne_command  # noqa: E402
 
 
@@ -19,6 +21,19 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def bench_redis(url: str = "") -> tuple[str, bool]:
+    """The bench's Redis URL and whether the bench owns it (and so may flush it).
+
+    With no `url`, a private redis-server on a free port, stopped when the bench exits: a benchmark never
+    empties a Redis database somebody else uses. A given `url` is shared: nothing in it is flushed.
+    """
+    if url:
+        return url, False
+    url, proc = start_private()
+    atexit.register(proc.terminate)
+    return url, True
 
 
 def bench_env(database: str, redis_url: str, **extra: str) -> dict[str, str]:

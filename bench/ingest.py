@@ -7,8 +7,8 @@ For each N it starts a fresh daphne on a free loopback port, creates N live sess
 full snapshot, then ~20 events/s in 250 ms batches) from --procs client processes, keeps them all
 recording for --seconds, drains the acks, and reports: events/s stored, ack latency p50/p99 of the
 incremental batches (and of the snapshots), events lost (sent but not stored), closes/errors, Redis
-memory per session and daphne's CPU use. It uses Redis DB 8 of REDIS_URL's server by default
-(--redis-url) and FLUSHES it: never point it at a Redis DB that holds anything you need.
+memory per session and daphne's CPU use. It starts a private redis-server and flushes it between runs;
+with --redis-url it uses that Redis instead and flushes nothing.
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._stack import bench_env, cpu_seconds, free_port, spawn_daphne  # noqa: E402
+from bench._stack import bench_env, bench_redis, cpu_seconds, free_port, spawn_daphne  # noqa: E402
 
 
 def server_env(redis_url: str) -> dict[str, str]:
     return bench_env("bench-ingest.sqlite3", redis_url)
 
 
-def prepare(n: int, port: int) -> list[str]:
-    """A fresh database and Redis DB: `n` live sessions whose link targets daphne's own /demo/."""
+def prepare(n: int, port: int, flush: bool) -> list[str]:
+    """A fresh database (and Redis, when the bench owns it): `n` live sessions targeting daphne's /demo/."""
     from django.core.management import call_command
 
     from magiclinks.models import MagicLink
@@ -46,7 +46,8 @@ def prepare(n: int, port: int) -> list[str]:
     call_command("migrate", verbosity=0, interactive=False)
     RecordingSession.objects.all().delete()
     MagicLink.objects.all().delete()
-    get_redis().flushdb()
+    if flush:  # only a Redis this bench started
+        get_redis().flushdb()
     link = make_link(f"http://127.0.0.1:{port}/demo/", agent=make_agent(), max_sessions=n, sessions_used=n)
     sessions = RecordingSession.objects.bulk_create(
         RecordingSession(link=link, state=SessionState.LIVE) for _ in range(n)
@@ -88,7 +89,7 @@ def run_one(n: int, args) -> dict:
     from supportreplay.redis_client import get_redis
 
     port = free_port()
-    credentials = prepare(n, port)
+    credentials = prepare(n, port, args.redis_owned)
     session_ids = list(RecordingSession.objects.values_list("id", flat=True).order_by("started_at"))
     redis = get_redis()
     memory_before = redis.info("memory")["used_memory"]
@@ -160,8 +161,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30, help="steady recording time after the ramp")
     parser.add_argument("--ramp", type=float, default=15, help="connect the recorders over this many seconds")
     parser.add_argument("--procs", type=int, default=2, help="client processes")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/8")
+    parser.add_argument(
+        "--redis-url", default="", help="a shared Redis (never flushed); default: a private redis-server"
+    )
     args = parser.parse_args()
+    args.redis_url, args.redis_owned = bench_redis(args.redis_url)
     os.environ.update(server_env(args.redis_url))
     (ROOT / "var").mkdir(exist_ok=True)
     import django

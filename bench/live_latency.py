@@ -8,8 +8,8 @@ separate client processes so the measuring clients do not starve each other.
 
     .venv/bin/python bench/live_latency.py --pairs 10 100 200 --seconds 10
 
-Uses its own SQLite file (var/bench-live.sqlite3) and Redis DB 11 by default (--redis-url), which it
-flushes: never point it at a Redis that holds anything you need.
+Uses its own SQLite file (var/bench-live.sqlite3) and a private redis-server it starts and flushes between
+runs; with --redis-url it uses that Redis instead and flushes nothing (keys of earlier runs stay there).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench._stack import bench_env, cpu_seconds, free_port, spawn_daphne  # noqa: E402
+from bench._stack import bench_env, bench_redis, cpu_seconds, free_port, spawn_daphne  # noqa: E402
 
 
 def _env(redis_url: str) -> dict[str, str]:
@@ -42,7 +42,7 @@ def setup_django(redis_url: str) -> None:
     django.setup()
 
 
-def prepare(pairs: int, port_a: int) -> list[dict]:
+def prepare(pairs: int, port_a: int, flush: bool) -> list[dict]:
     """Fresh database rows: one agent, `pairs` live sessions of links targeting daphne A."""
     from django.core.management import call_command
 
@@ -60,7 +60,8 @@ def prepare(pairs: int, port_a: int) -> list[dict]:
     RecordingSession.objects.all().delete()
     MagicLink.objects.all().delete()
     User.objects.filter(username="bench-agent").delete()
-    get_redis().flushdb()
+    if flush:  # only a Redis this bench started
+        get_redis().flushdb()
     agent = live.make_agent("bench-agent")
     cookie = live.session_cookie(agent)
     out = []
@@ -138,7 +139,7 @@ async def watcher(url: str, sess: dict, stop_at: float, samples: list[tuple[floa
     headers = {"Cookie": f"sessionid={sess['cookie']}"}
     async with connect(
         f"{url}/ws/watch/{sess['id']}/",
-        origin=url,
+        origin=url.replace("ws", "http", 1),  # the site's exact origin (scheme included)
         additional_headers=headers,
         max_size=None,
         open_timeout=30,
@@ -201,9 +202,9 @@ def _run_side(
     queue.put((side, asyncio.run(main())))
 
 
-def run(pairs: int, seconds: float, interval_ms: int, redis_url: str) -> dict:
+def run(pairs: int, seconds: float, interval_ms: int, redis_url: str, owned: bool) -> dict:
     port_a, port_b = free_port(), free_port()
-    sessions = prepare(pairs, port_a)
+    sessions = prepare(pairs, port_a, owned)
     a = spawn_daphne(port_a, _env(redis_url))
     b = spawn_daphne(port_b, _env(redis_url), profile=os.environ.get("BENCH_PROFILE_WATCH", ""))
     try:
@@ -276,14 +277,17 @@ def main() -> None:
     parser.add_argument("--pairs", type=int, nargs="+", default=[10, 100, 200])
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--interval", type=int, default=250, help="ms between a recorder's batches")
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
+    parser.add_argument(
+        "--redis-url", default="", help="a shared Redis (never flushed); default: a private redis-server"
+    )
     args = parser.parse_args()
-    setup_django(args.redis_url)
+    redis_url, owned = bench_redis(args.redis_url)
+    setup_django(redis_url)
     print(
         f"{'pairs':>6} {'sent':>8} {'received':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}  ingest p50/p99"
     )
     for n in args.pairs:
-        r = run(n, args.seconds, args.interval, args.redis_url)
+        r = run(n, args.seconds, args.interval, redis_url, owned)
         print(
             f"{r['pairs']:>6} {r['events_sent']:>8} {r['events_received']:>9} "
             f"{r['p50_ms']:>8} {r['p99_ms']:>8} {r['max_ms']:>8}  {r['ingest_p50_ms']}/{r['ingest_p99_ms']}"
