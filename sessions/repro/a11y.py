@@ -63,17 +63,40 @@ def squash(text: str) -> str:
 
 
 def is_hidden(mirror: Mirror, node: Node) -> bool:
-    for current in (node, *mirror.ancestors(node)):
-        if current.type != ELEMENT:
-            continue
-        attrs = current.attrs
-        if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-            return True
-        if current.tag == "input" and attrs.get("type") == "hidden":
-            return True
-        if re.search(r"display\s*:\s*none", attrs.get("style", "")):
-            return True
-    return False
+    """Hidden by itself or an ancestor (`hidden`, `aria-hidden`, `display: none`, hidden inputs)."""
+    return node.id in mirror.index().hidden
+
+
+def _cached(mirror: Mirror, key: str, build):
+    cache = mirror.index().cache
+    if key not in cache:
+        cache[key] = build()
+    return cache[key]
+
+
+def visible(mirror: Mirror) -> list[Node]:
+    """Visible elements in document order (cached for this version of the DOM)."""
+    index = mirror.index()
+    return _cached(mirror, "visible", lambda: [n for n in index.elements if n.id not in index.hidden])
+
+
+def by_role(mirror: Mirror, wanted: str) -> list[Node]:
+    """Visible elements with role `wanted`."""
+
+    def group() -> dict[str, list[Node]]:
+        groups: dict[str, list[Node]] = {}
+        for node in visible(mirror):
+            groups.setdefault(role(node), []).append(node)
+        return groups
+
+    return _cached(mirror, "by_role", group).get(wanted, [])
+
+
+def cached_text(mirror: Mirror, node: Node) -> str:
+    texts = _cached(mirror, "texts", dict)
+    if node.id not in texts:
+        texts[node.id] = text_of(mirror, node)
+    return texts[node.id]
 
 
 def role(node: Node) -> str:
@@ -128,18 +151,24 @@ def _labelled_by(mirror: Mirror, node: Node) -> str:
 def label_text(mirror: Mirror, node: Node) -> str:
     """Text of the `<label>` of a form field (by `for=` or by nesting), without the field's own text."""
     dom_id = node.attrs.get("id")
-    if dom_id:
-        for candidate in mirror.elements():
-            if candidate.tag == "label" and candidate.attrs.get("for") == dom_id:
-                return text_of(mirror, candidate)
+    label = mirror.index().labels_for.get(dom_id) if dom_id else None
+    if label is not None:
+        return cached_text(mirror, label)
     for ancestor in mirror.ancestors(node):
         if ancestor.tag == "label":
-            return text_of(mirror, ancestor)
+            return cached_text(mirror, ancestor)
     return ""
 
 
 def name(mirror: Mirror, node: Node) -> str:
-    """The accessible name of an element ('' when it has none)."""
+    """The accessible name of an element ('' when it has none), cached for this version of the DOM."""
+    names = _cached(mirror, "names", dict)
+    if node.id not in names:
+        names[node.id] = _name(mirror, node)
+    return names[node.id]
+
+
+def _name(mirror: Mirror, node: Node) -> str:
     attrs = node.attrs
     for candidate in (_labelled_by(mirror, node), squash(attrs.get("aria-label", ""))):
         if candidate:

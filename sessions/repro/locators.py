@@ -66,8 +66,9 @@ def target_of(mirror: Mirror, node: Node | None) -> Node | None:
 
 
 def _visible(mirror: Mirror, within: Node | None = None) -> list[Node]:
-    nodes = mirror.descendants(within) if within is not None else mirror.elements()
-    return [n for n in nodes if n.type == ELEMENT and not a11y.is_hidden(mirror, n)]
+    if within is None:
+        return a11y.visible(mirror)
+    return [n for n in mirror.descendants(within) if n.type == ELEMENT and not a11y.is_hidden(mirror, n)]
 
 
 def _unique(candidates: list[Node], node: Node, test: Callable[[Node], bool]) -> bool:
@@ -100,9 +101,13 @@ def _css_path(mirror: Mirror, node: Node) -> str:
     return " > ".join(reversed(parts)) or node.tag or "body"
 
 
-def _has_heading(mirror: Mirror, container: Node, title: str) -> bool:
-    headings = (h for h in mirror.descendants(container) if a11y.role(h) == "heading")
-    return any(a11y.name(mirror, h) == title for h in headings)
+def _title(mirror: Mirror, container: Node) -> str:
+    """The name of a container's first heading (cached for this version of the DOM)."""
+    titles = a11y._cached(mirror, "titles", dict)
+    if container.id not in titles:
+        heading = next((h for h in mirror.descendants(container) if a11y.role(h) == "heading"), None)
+        titles[container.id] = a11y.name(mirror, heading) if heading is not None else ""
+    return titles[container.id]
 
 
 def _scoped(mirror: Mirror, node: Node, role: str, name: str, visible: list[Node]) -> Locator | None:
@@ -111,11 +116,10 @@ def _scoped(mirror: Mirror, node: Node, role: str, name: str, visible: list[Node
         container_role = a11y.role(container)
         if container_role not in CONTAINER_ROLES:
             continue
-        heading = next((h for h in mirror.descendants(container) if a11y.role(h) == "heading"), None)
-        title = a11y.name(mirror, heading) if heading is not None else ""
+        title = _title(mirror, container)
         if not _usable(title):
             continue
-        peers = [c for c in visible if a11y.role(c) == container_role and _has_heading(mirror, c, title)]
+        peers = [c for c in a11y.by_role(mirror, container_role) if _title(mirror, c) == title]
         inside = _visible(mirror, container)
         if peers == [container] and _unique(
             inside, node, lambda n: a11y.role(n) == role and a11y.name(mirror, n) == name
@@ -143,7 +147,7 @@ def locate(mirror: Mirror, node: Node) -> Locator:
     if labelled and _unique(fields, node, lambda n: a11y.label_text(mirror, n) == label):
         return Locator(f"get_by_label({literal(label)}, exact=True)", "label", label)
     if role and _usable(name):
-        if _unique(visible, node, lambda n: a11y.role(n) == role and a11y.name(mirror, n) == name):
+        if _unique(a11y.by_role(mirror, role), node, lambda n: a11y.name(mirror, n) == name):
             return Locator(_role_code(role, name), "role", name)
         scoped = _scoped(mirror, node, role, name, visible)
         if scoped is not None:
@@ -154,9 +158,9 @@ def locate(mirror: Mirror, node: Node) -> Locator:
     ):
         return Locator(f"get_by_placeholder({literal(placeholder)}, exact=True)", "placeholder", placeholder)
     text = a11y.text_of(mirror, node)
-    if not role and _usable(text) and _unique(visible, node, lambda n: a11y.text_of(mirror, n) == text):
+    if not role and _usable(text) and _unique(visible, node, lambda n: a11y.cached_text(mirror, n) == text):
         elements = [c for c in mirror.children(node) if c.type == ELEMENT]
-        if not any(a11y.text_of(mirror, c) == text for c in elements):
+        if not any(a11y.cached_text(mirror, c) == text for c in elements):
             return Locator(f"get_by_text({literal(text)}, exact=True)", "text", text)
     dom_id = attrs.get("id", "")
     fallback_name = display or (text if _usable(text) else "") or node.tag + (f"#{dom_id}" if dom_id else "")

@@ -8,12 +8,14 @@ one page's DOM at a time (a full snapshot replaces it), so its size is bounded b
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 ELEMENT = 2
 TEXT = 3
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 
 
 @dataclass
@@ -33,15 +35,64 @@ def _attrs(value: Any) -> dict[str, str]:
     return {str(k).lower(): str(v) for k, v in value.items() if v is not None and not isinstance(v, Mapping)}
 
 
+@dataclass
+class Index:
+    """Lookups over one version of the DOM, built in one pass when first needed after a change."""
+
+    elements: list[Node]
+    by_dom_id: dict[str, Node]
+    labels_for: dict[str, Node]
+    hidden: set[int]
+    # Derived lookups (accessible names, roles, texts...), filled on demand by a11y for this version only.
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+def _hides(node: Node) -> bool:
+    attrs = node.attrs
+    return (
+        "hidden" in attrs
+        or attrs.get("aria-hidden") == "true"
+        or (node.tag == "input" and attrs.get("type") == "hidden")
+        or bool(_DISPLAY_NONE.search(attrs.get("style", "")))
+    )
+
+
 class Mirror:
     def __init__(self) -> None:
         self.nodes: dict[int, Node] = {}
         self.root: int | None = None
+        self._index: Index | None = None
+
+    def index(self) -> Index:
+        """Elements in document order, ids, labels and hidden elements of the DOM as it is now (cached until
+        the next snapshot or mutation), so naming a clicked element costs one pass over the page."""
+        if self._index is None:
+            elements: list[Node] = []
+            by_dom_id: dict[str, Node] = {}
+            labels_for: dict[str, Node] = {}
+            hidden: set[int] = set()
+            root = self.nodes.get(self.root) if self.root is not None else None
+            stack = [(root, False)] if root is not None else []
+            while stack:
+                node, parent_hidden = stack.pop()
+                is_hidden = parent_hidden
+                if node.type == ELEMENT:
+                    is_hidden = parent_hidden or _hides(node)
+                    elements.append(node)
+                    by_dom_id.setdefault(node.attrs.get("id", ""), node)
+                    if node.tag == "label" and node.attrs.get("for"):
+                        labels_for.setdefault(node.attrs["for"], node)
+                    if is_hidden:
+                        hidden.add(node.id)
+                stack.extend((c, is_hidden) for c in reversed(list(self.children(node))))
+            self._index = Index(elements, by_dom_id, labels_for, hidden)
+        return self._index
 
     # --- building ------------------------------------------------------------------------------------
 
     def load(self, snapshot: Any) -> None:
         """Replace the DOM with a full snapshot's tree."""
+        self._index = None
         self.nodes.clear()
         self.root = snapshot.get("id") if isinstance(snapshot, Mapping) else None
         self._add_tree(snapshot, None)
@@ -76,6 +127,7 @@ class Mirror:
 
     def apply(self, mutation: Mapping[str, Any]) -> None:
         """One rrweb mutation event's data (source 0)."""
+        self._index = None
         for remove in mutation.get("removes") or []:
             if isinstance(remove, Mapping):
                 self._remove(remove.get("id"))
@@ -148,10 +200,7 @@ class Mirror:
             stack.extend(reversed(list(self.children(current))))
 
     def elements(self) -> Iterator[Node]:
-        root = self.nodes.get(self.root) if self.root is not None else None
-        if root is None:
-            return iter(())
-        return (n for n in self.descendants(root) if n.type == ELEMENT)
+        return iter(self.index().elements)
 
     def by_dom_id(self, dom_id: str) -> Node | None:
-        return next((n for n in self.elements() if n.attrs.get("id") == dom_id), None)
+        return self.index().by_dom_id.get(dom_id) if dom_id else None
