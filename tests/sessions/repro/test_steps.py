@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sessions.repro.markdown import steps_section
 from sessions.repro.steps import StepKind, derive_steps, walk
 from tests.sessions.repro.dom_factory import (
@@ -198,3 +200,23 @@ def test_a_batch_resent_after_the_next_page_load_is_walked_in_the_customers_orde
         "Navigated to /checkout",
         "Typed into *Card number* (masked)",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_steps_of_an_archived_session_are_computed_once_per_archive(client, redis_db, settings, tmp_path):
+    from django.core.cache import cache
+
+    from sessions.archive import source
+    from sessions.models import RecordingSession
+    from sessions.repro.views import cache_key
+    from tests.helpers.live import make_agent
+    from tests.sessions.test_exports import archived_session
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    sid = archived_session(minutes=1)
+    client.force_login(make_agent())
+    first = client.get(f"/sessions/{sid}/data/steps").json()
+    assert first["steps"][0]["text"] == "Opened /cart"
+    key = cache_key(source.load(RecordingSession.objects.get(pk=sid)))
+    assert cache.get(key) == first
+    assert client.get(f"/sessions/{sid}/data/steps").json() == first
