@@ -7,6 +7,9 @@ from .models import Event, WebhookDelivery, WebhookEndpoint
 
 
 class EndpointForm(forms.ModelForm):
+    url = forms.URLField(
+        max_length=500, assume_scheme="https", help_text="http(s) URL that receives a POST per event."
+    )
     events = forms.MultipleChoiceField(choices=Event.choices, widget=forms.CheckboxSelectMultiple)
     secret = forms.CharField(
         required=False,
