@@ -5,6 +5,19 @@
 // the replay document). Snapshots carry each canvas's picture too (`rr_dataURL`).
 
 const CANVAS_MUTATION = 9;
+const MUTATION = 0;
+const FULL_SNAPSHOT = 2;
+
+/** Canvas pictures (`rr_dataURL`) in a serialized node tree, into `into` (id -> data URL). */
+export function snapshotPictures(node, into) {
+  if (!node || typeof node !== "object") return into;
+  const url = node.attributes && node.attributes.rr_dataURL;
+  if (node.type === 2 && String(node.tagName).toLowerCase() === "canvas" && typeof url === "string" && url.startsWith("data:image/")) {
+    into.set(node.id, url);
+  }
+  for (const child of node.childNodes || []) snapshotPictures(child, into);
+  return into;
+}
 
 /** The image of a sampled canvas frame ({base64, type}), or null for any other canvas mutation. */
 export function frameImage(data) {
@@ -35,39 +48,46 @@ function show(canvas, url) {
 }
 
 export function canvasFramesPlugin() {
-  const pending = new Map(); // canvas id -> newest frame seen while seeking
-  const shown = new Map(); // canvas id -> data URL on screen (re-applied after rrweb diffs the DOM)
+  // canvas id -> data URL of the newest picture replayed (snapshot or frame). Events replay in order from
+  // a full snapshot, also when seeking, so the newest one seen is the one at the playhead.
+  const shown = new Map();
   let replayerRef = null;
 
-  const draw = (id, url) => {
-    shown.set(id, url);
+  const apply = (id) => {
     const canvas = replayerRef && replayerRef.getMirror().getNode(id);
-    if (canvas && canvas.tagName === "CANVAS") show(canvas, url);
+    // While rrweb seeks through its virtual DOM the real node may not exist yet: `flush` applies it.
+    if (canvas && canvas.tagName === "CANVAS" && canvas.isConnected) show(canvas, shown.get(id));
+  };
+  const applyAll = () => {
+    for (const id of shown.keys()) apply(id);
   };
 
   return {
     attach(replayer) {
       replayerRef = replayer;
-      replayer.on("fullsnapshot-rebuilded", () => pending.clear());
-      replayer.on("flush", () => {
-        for (const [id, url] of pending) shown.set(id, url);
-        pending.clear();
-        for (const [id, url] of shown) draw(id, url);
-      });
+      // rrweb diffs attributes (our style included) after a seek, and may build nodes late.
+      replayer.on("flush", () => queueMicrotask(applyAll));
+      replayer.on("fullsnapshot-rebuilded", () => queueMicrotask(applyAll));
     },
-    onBuild(node, { id, replayer }) {
-      if (!node || node.tagName !== "CANVAS") return;
-      const meta = replayer.getMirror().getMeta(node);
-      const url = meta && meta.attributes && meta.attributes.rr_dataURL;
-      if (typeof url === "string" && url.startsWith("data:image/")) shown.set(id, url);
-      if (shown.has(id)) queueMicrotask(() => node.isConnected && show(node, shown.get(id)));
+    onBuild(node, { id }) {
+      if (node && node.tagName === "CANVAS" && shown.has(id)) queueMicrotask(() => apply(id));
     },
-    handler(event, isSync) {
+    handler(event) {
+      // Pictures follow event order: a snapshot's (or an added canvas's) picture, then sampled frames.
+      if (event.type === FULL_SNAPSHOT && event.data) {
+        snapshotPictures(event.data.node, shown);
+        queueMicrotask(applyAll);
+        return;
+      }
+      if (event.type === 3 && event.data && event.data.source === MUTATION) {
+        for (const add of event.data.adds || []) snapshotPictures(add.node, shown);
+        return;
+      }
       if (event.type !== 3 || !event.data || event.data.source !== CANVAS_MUTATION) return;
       const frame = frameImage(event.data);
       if (!frame || !/^image\/[a-z+.-]+$/.test(frame.type) || !/^[A-Za-z0-9+/=]*$/.test(frame.base64)) return;
-      if (isSync) pending.set(event.data.id, frameUrl(frame));
-      else draw(event.data.id, frameUrl(frame));
+      shown.set(event.data.id, frameUrl(frame));
+      apply(event.data.id);
     },
   };
 }

@@ -96,7 +96,10 @@ export function startLive(config) {
 
   function rebuild(events, recorderNow) {
     if (state.replayer) state.replayer.destroy();
-    state.replayer = createReplayer(ui.stage, [], { liveMode: true });
+    // No virtual DOM in live mode: rrweb casts the catch-up (events older than the live baseline) as
+    // "sync" events, which with a virtual DOM go into it and are only written to the page by a seek's
+    // flush, which live mode never does; every later mutation then went to the virtual DOM too.
+    state.replayer = createReplayer(ui.stage, [], { liveMode: true, useVirtualDom: false });
     state.baseline = recorderNow || lastTimestamp(events);
     state.startedAt = performance.now();
     state.replayer.startLive(state.baseline);

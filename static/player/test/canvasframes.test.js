@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { frameImage, frameUrl } from "../src/canvasframes.js";
+import { frameImage, frameUrl, snapshotPictures } from "../src/canvasframes.js";
 
 const sampled = (base64, type = "image/webp") => ({
   source: 9,
@@ -29,4 +29,17 @@ test("other canvas commands are not frames", () => {
 
 test("a frame becomes a data URL", () => {
   assert.equal(frameUrl({ base64: "AAEC", type: "image/webp" }), "data:image/webp;base64,AAEC");
+});
+
+test("snapshot pictures of canvases are found anywhere in a serialized tree", () => {
+  const tree = {
+    type: 0,
+    id: 1,
+    childNodes: [
+      { type: 2, id: 2, tagName: "canvas", attributes: { rr_dataURL: "data:image/webp;base64,AA" }, childNodes: [] },
+      { type: 2, id: 3, tagName: "div", attributes: {}, childNodes: [{ type: 2, id: 4, tagName: "canvas", attributes: {}, childNodes: [] }] },
+      { type: 2, id: 5, tagName: "img", attributes: { rr_dataURL: "data:image/png;base64,BB" }, childNodes: [] },
+    ],
+  };
+  assert.deepEqual([...snapshotPictures(tree, new Map())], [[2, "data:image/webp;base64,AA"]]);
 });
