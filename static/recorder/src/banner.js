@@ -14,6 +14,8 @@ const CSS = `
   box-shadow: 0 0 0 0 rgba(239,68,68,.6); animation: pulse 2s infinite; }
 .ended .dot { background: #9ca3af; animation: none; }
 .text { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.ended { border-radius: 16px; }
+.ended .text { white-space: normal; } /* why sharing ended must be readable whole, on a phone too */
 button { font: inherit; font-weight: 600; border: 0; border-radius: 999px; padding: 6px 14px; cursor: pointer;
   background: #f9fafb; color: #111827; flex: none; }
 button:hover { background: #e5e7eb; }
