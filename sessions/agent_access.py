@@ -107,19 +107,21 @@ def _users_of_groups(group_ids: Iterable[int]) -> list[int]:
 
 
 def _m2m_receiver(users_of: Callable[[object, bool, Iterable[int]], list[int]]) -> Callable:
-    """An m2m_changed receiver that notifies `users_of(instance, reverse, pk_set)` after a change.
+    """An m2m_changed receiver that notifies `users_of(instance, reverse, pk_set)` after a removal.
 
     A clear has no pk_set: the users are collected before it (pre_clear) and notified after."""
 
     def receiver(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+        # Adding a group or a permission never takes access away: only removals and clears re-check, so
+        # granting access (often in bulk) costs the open sockets nothing.
         if action == "pre_clear":
             instance._sr_users_before_clear = users_of(
                 instance, reverse, _related_ids(instance, sender, reverse)
             )
         elif action == "post_clear":
             notify(getattr(instance, "_sr_users_before_clear", []))
-        elif action in ("post_add", "post_remove"):
-            notify(users_of(instance, reverse, pk_set or []))
+        elif action == "post_remove" and pk_set:
+            notify(users_of(instance, reverse, pk_set))
 
     return receiver
 
