@@ -1,6 +1,6 @@
 """Live-view latency: N simulated recorder/watcher pairs over real websockets, real daphne, real Redis.
 
-Each recorder speaks the ingest wire protocol (msgpack hello / events, waits for acks) to daphne A and
+Each recorder is the reference client (tests/support/recorder.py) on daphne A's ingest socket and
 sends a small batch (mouse move + text mutation) every --interval ms, each event stamped with the
 recorder's clock. Each watcher is a logged-in agent on daphne B's watch socket; for every event it
 receives after its catch-up it records `receipt time - event timestamp`. Recorders and watchers run in
@@ -85,22 +85,21 @@ def _page(ts: int) -> list[dict]:
 async def recorder(
     url: str, origin: str, sess: dict, start_at: float, stop_at: float, interval: float
 ) -> int:
-    import msgpack
-    from websockets.asyncio.client import connect
+    from tests.support.recorder import SimRecorder
 
     sent = 0
-    async with connect(f"{url}/ws/ingest/", origin=origin, max_size=None, open_timeout=30) as ws:
-        await ws.send(msgpack.packb({"t": "hello", "cred": sess["cred"], "tab": "bench-tab", "page": 0}))
-        ready = msgpack.unpackb(await ws.recv())
-        seq = ready["acked"] + 1
-        await ws.send(msgpack.packb({"t": "events", "seq": seq, "events": _page(_now())}))
-        seq += 1
-
-        async def drain() -> None:
-            async for _ in ws:
-                pass
-
-        reader = asyncio.create_task(drain())
+    client = SimRecorder(
+        f"{url}/ws/ingest/",
+        sess["cred"],
+        origin=origin,
+        tab="bench-tab",
+        open_timeout=30,
+        keep_latencies=False,
+    )
+    await client.start()
+    try:
+        await asyncio.wait_for(client.ready.wait(), 30)
+        client.push(_page(_now()))
         await asyncio.sleep(max(0, start_at - time.time()))
         n = 0
         while time.time() < stop_at:
@@ -123,12 +122,12 @@ async def recorder(
                     "timestamp": ts,
                 },
             ]
-            await ws.send(msgpack.packb({"t": "events", "seq": seq, "events": events}))
-            seq += 1
+            client.push(events)
             n += 1
             sent += len(events)
             await asyncio.sleep(interval)
-        reader.cancel()
+    finally:
+        await client.close()
     return sent
 
 

@@ -5,7 +5,7 @@ live watchers, on one machine (loopback only).
 
 What runs: a private redis-server (AOF everysec, noeviction: the production settings), K daphne processes
 on their own SQLite file (var/bench-load.sqlite3, recreated), and client processes that each drive a share
-of the sessions with bench/_recorder.py (the real protocol: hello, pipelined batches, acks, resend).
+of the sessions with tests/support/recorder.py (the real protocol: hello, pipelined batches, acks, resend).
 Sessions are spread round-robin over the daphnes; each watcher watches a session through a *different*
 daphne than its recorder (the two-machine path: recorder and agent on different processes).
 
@@ -121,7 +121,7 @@ async def drive(assigned, ports, cookie, args, progress, index, result_queue) ->
     import msgpack
     from websockets.asyncio.client import connect
 
-    from bench._recorder import SimRecorder
+    from tests.support.recorder import SimRecorder
 
     pool, counts = event_pool(args.minutes)
     rng = random.Random(index)

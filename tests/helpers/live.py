@@ -1,33 +1,35 @@
-"""Helpers for live-view and agent-page tests: agents, sessions, rrweb events, a simulated recorder.
+"""Helpers for live-view and agent-page tests: agents, sessions, rrweb events, a recorder without a socket.
 
-`SimRecorder` writes batches to a session's Redis stream in the contract's layout (fields tab, seq, ts,
-ev = msgpack of the events list, full) and keeps the meta hash the way ingest does, so the watch side can
-be tested without the ingest consumer or a customer browser.
+`StoreRecorder` appends batches with the store's own Lua scripts, so the watch side can be tested without
+the ingest consumer or a customer browser.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import secrets
-import time
 from datetime import timedelta
 from typing import Any
 
-import msgpack
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 
 from magiclinks.models import MagicLink
-from sessions import keys
+from sessions import keys, store
 from sessions.models import RecordingSession, SessionState
-
-_ids = itertools.count(100)
-
-
-def now_ms() -> int:
-    return int(time.time() * 1000)
+from sessions.protocol import batch_stats
+from sessions.redaction import redact_events
+from tests.support.events import (  # noqa: F401  (tests use them as live.page_events, live.text, ...)
+    console_event,
+    element,
+    js_error,
+    network_event,
+    now_ms,
+    page_events,
+    text,
+    text_change,
+)
 
 
 def make_agent(username: str = "", *, permitted: bool = True, staff: bool = True) -> User:
@@ -83,136 +85,31 @@ def make_session(
     return RecordingSession.objects.create(link=link, state=state, last_page_url=page_url, **fields)
 
 
-# --- rrweb events ----------------------------------------------------------------------------------------
-
-
-def element(tag: str, children: list | None = None, **attributes: str) -> dict:
-    return {
-        "type": 2,
-        "tagName": tag,
-        "attributes": attributes,
-        "childNodes": children or [],
-        "id": next(_ids),
-    }
-
-
-def text(value: str) -> dict:
-    return {"type": 3, "textContent": value, "id": next(_ids)}
-
-
-def page_events(href: str, body: list[dict], ts: int | None = None, width: int = 1024, height: int = 700):
-    """Meta + full snapshot of a page whose <body> holds `body` (nodes made with element/text)."""
-    ts = ts or now_ms()
-    document = {
-        "type": 0,
-        "childNodes": [
-            {"type": 1, "name": "html", "publicId": "", "systemId": "", "id": 1_000_001},
-            {
-                "type": 2,
-                "tagName": "html",
-                "attributes": {},
-                "childNodes": [
-                    element("head", [element("title", [text("Shop")])]),
-                    element("body", body),
-                ],
-                "id": 1_000_002,
-            },
-        ],
-        "id": 1_000_000,
-    }
-    return [
-        {"type": 4, "data": {"href": href, "width": width, "height": height}, "timestamp": ts},
-        {"type": 2, "data": {"node": document, "initialOffset": {"left": 0, "top": 0}}, "timestamp": ts},
-    ]
-
-
-def text_change(node_id: int, value: str, ts: int | None = None) -> dict:
-    return {
-        "type": 3,
-        "data": {
-            "source": 0,
-            "texts": [{"id": node_id, "value": value}],
-            "attributes": [],
-            "removes": [],
-            "adds": [],
-        },
-        "timestamp": ts or now_ms(),
-    }
-
-
-def console_event(level: str, *payload: str, trace: list[str] | None = None, ts: int | None = None) -> dict:
-    return {
-        "type": 6,
-        "data": {
-            "plugin": "rrweb/console@1",
-            "payload": {"level": level, "payload": [f'"{p}"' for p in payload], "trace": trace or []},
-        },
-        "timestamp": ts or now_ms(),
-    }
-
-
-def network_event(url: str, status: int, method: str = "GET", ts: int | None = None) -> dict:
-    ts = ts or now_ms()
-    return {
-        "type": 6,
-        "data": {
-            "plugin": "rrweb/network@1",
-            "payload": {
-                "requests": [
-                    {
-                        "url": url,
-                        "method": method,
-                        "status": status,
-                        "startTime": ts - 120,
-                        "endTime": ts,
-                        "initiatorType": "fetch",
-                        "responseHeaders": {"content-length": "42"},
-                    }
-                ]
-            },
-        },
-        "timestamp": ts,
-    }
-
-
-def js_error(message: str, stack: str = "", ts: int | None = None) -> dict:
-    return {
-        "type": 5,
-        "data": {"tag": "sr.error", "payload": {"kind": "error", "message": message, "stack": stack}},
-        "timestamp": ts or now_ms(),
-    }
-
-
 # --- a recorder that writes straight to Redis ------------------------------------------------------------
 
 
-class SimRecorder:
-    """Appends batches like the ingest consumer does (stream entry + acked + meta), synchronously."""
+class StoreRecorder:
+    """One tab appending batches through the real store (the open and append Lua scripts), synchronously.
+
+    What the ingest consumer does after a frame is decoded: the hello's OPEN script, then per batch the
+    same redaction, batch statistics and APPEND script; no socket, so watch-side tests need no customer.
+    """
 
     def __init__(self, redis, session_id, tab: str = "tab-1") -> None:
-        self.redis = redis
         self.session_id = session_id
         self.tab = tab
         self.seq = 0
-        redis.hset(keys.meta(session_id), mapping={"status": "live", "connected": 1})
+        now = now_ms()
+        open_script = redis.register_script(store.OPEN_LUA)
+        open_script(
+            keys=[keys.acked(session_id), keys.meta(session_id), keys.sockets(session_id)],
+            args=[tab, now, "", 0, now, 0],
+        )
 
-    def send(self, events: list[dict], **meta: Any) -> str:
-        full = any(e.get("type") == 2 for e in events)
-        ev = msgpack.packb(events, use_bin_type=True)
-        stream_id = self.redis.xadd(
-            keys.events(self.session_id),
-            {"tab": self.tab, "seq": self.seq, "ts": now_ms(), "ev": ev, "full": "1" if full else "0"},
-        ).decode()
-        self.redis.hset(keys.acked(self.session_id), self.tab, self.seq)
-        fields = {"last_activity": now_ms(), **meta}
-        if full:
-            fields["snapshot_id"] = stream_id
-        for event in events:
-            if event.get("type") == 4:
-                fields["page_url"] = event["data"]["href"]
-                fields["viewport"] = f"{event['data']['width']}x{event['data']['height']}"
-        self.redis.hset(keys.meta(self.session_id), mapping=fields)
-        self.redis.hincrby(keys.meta(self.session_id), "events", len(events))
-        self.redis.hincrby(keys.meta(self.session_id), "batches", 1)
+    def send(self, events: list[dict]) -> str:
+        """Append one batch; returns its stream id."""
+        events = redact_events(events)
+        result = store.append_batch_sync(self.session_id, self.tab, self.seq, events, batch_stats(events))
+        assert result.stored, result
         self.seq += 1
-        return stream_id
+        return result.stream_id

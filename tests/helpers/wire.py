@@ -5,9 +5,7 @@ import asyncio
 import msgpack
 from websockets.exceptions import ConnectionClosed
 
-
-def pack(obj) -> bytes:
-    return msgpack.packb(obj, use_bin_type=True)
+from tests.support.recorder import pack  # noqa: F401  (the one frame encoder)
 
 
 async def recv(ws, timeout: float = 3) -> dict:

@@ -1,6 +1,6 @@
 """100 random cuts of the recorder's websocket during a scripted session, through a real daphne.
 
-The simulated recorder (bench/_recorder.py: outbox, resend after `ready`, backoff, parts) talks to daphne
+The simulated recorder (tests/support/recorder.py: outbox, resend after `ready`, backoff, parts) talks to daphne
 through a TCP proxy owned by the test; the proxy drops both sides of the connection at random moments:
 during the handshake, between hello and ready, in the middle of a 300 KB frame, in the middle of the parts
 of a 1.3 MB batch, between a stored batch and its ack. The real archive function then archives the
@@ -16,7 +16,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
-from bench._recorder import SimRecorder
+from tests.support.recorder import SimRecorder
 from sessions.archive import service, source
 from sessions.models import RecordingSession, SessionArchive, SessionState
 from tests.helpers.processes import spawn_daphne

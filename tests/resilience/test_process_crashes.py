@@ -13,7 +13,7 @@ import pytest
 import redis
 from channels.db import database_sync_to_async
 
-from bench._recorder import SimRecorder
+from tests.support.recorder import SimRecorder
 from sessions import keys
 from tests.helpers.processes import free_port, spawn_daphne
 from tests.resilience.helpers import PrivateRedis, Stream, wait_until

@@ -11,12 +11,9 @@ import msgpack
 from channels.testing import WebsocketCommunicator
 
 from supportreplay.asgi import application
+from tests.support.recorder import pack
 
 ORIGIN = "http://testserver"
-
-
-def pack(obj) -> bytes:
-    return msgpack.packb(obj, use_bin_type=True)
 
 
 class Recorder:

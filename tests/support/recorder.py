@@ -1,6 +1,8 @@
-"""A simulated recorder that speaks the ingest protocol like static/recorder/src/transport.js does.
+"""The reference recorder client: the ingest protocol (docs/PROTOCOL.md) as static/recorder/src/transport.js
+speaks it, over a real websocket.
 
-Used by the resilience tests (tests/resilience/) and the load benchmark (bench/load.py):
+Used by the resilience tests (tests/resilience/) and every benchmark that records (bench/load.py,
+bench/ingest.py through bench/_clients.py, bench/live_latency.py):
 - an outbox of unacked batches in seq order; every (re)connect starts with hello, and after `ready` the
   batches with seq <= `ready.acked` are dropped and the rest are sent again, in order;
 - batches are pipelined (no window), acks may arrive in any number;
