@@ -15,9 +15,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from tests.support.recorder import SimRecorder
 from scripts.localredis import answers, free_port, redis_server_binary
 from tests.sessions.factories import console_event, full_snapshot_event, meta_event, mouse_move_event
+from tests.support.recorder import SimRecorder
 
 T0 = 1_763_800_000_000
 

@@ -1,7 +1,7 @@
 """100 random cuts of the recorder's websocket during a scripted session, through a real daphne.
 
-The simulated recorder (tests/support/recorder.py: outbox, resend after `ready`, backoff, parts) talks to daphne
-through a TCP proxy owned by the test; the proxy drops both sides of the connection at random moments:
+The reference recorder (tests/support/recorder.py: outbox, resend after `ready`, backoff, parts) talks to
+daphne through a TCP proxy owned by the test; the proxy drops both sides of the connection at random moments:
 during the handshake, between hello and ready, in the middle of a 300 KB frame, in the middle of the parts
 of a 1.3 MB batch, between a stored batch and its ack. The real archive function then archives the
 session, and the archive must hold every batch exactly once, seqs contiguous, events as sent.
@@ -16,12 +16,12 @@ import pytest
 from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
-from tests.support.recorder import SimRecorder
 from sessions.archive import service, source
 from sessions.models import RecordingSession, SessionArchive, SessionState
 from tests.helpers.processes import spawn_daphne
 from tests.resilience.helpers import Stream, TcpProxy, wait_until
 from tests.sessions.factories import make_session
+from tests.support.recorder import SimRecorder
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes, pytest.mark.timeout(90)]
 

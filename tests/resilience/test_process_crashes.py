@@ -13,11 +13,11 @@ import pytest
 import redis
 from channels.db import database_sync_to_async
 
-from tests.support.recorder import SimRecorder
 from sessions import keys
 from tests.helpers.processes import free_port, spawn_daphne
 from tests.resilience.helpers import PrivateRedis, Stream, wait_until
 from tests.sessions.factories import make_session
+from tests.support.recorder import SimRecorder
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes, pytest.mark.timeout(120)]
 

@@ -251,7 +251,9 @@ async def test_page_is_told_when_the_session_ends(agent_and_session, redis_db, m
 
 async def test_end_session_reaches_the_watcher_within_about_a_second(agent_and_session, redis_db):
     _, session, cookie = agent_and_session
-    live.StoreRecorder(redis_db, session.pk).send(live.page_events("https://shop.example/", [live.text("hi")]))
+    live.StoreRecorder(redis_db, session.pk).send(
+        live.page_events("https://shop.example/", [live.text("hi")])
+    )
     comm = communicator(session.pk, cookie)
     await comm.connect()
     await frames_until(comm, "live")
