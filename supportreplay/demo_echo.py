@@ -1,10 +1,11 @@
 """A hostile page for privacy tests: it echoes whatever is typed everywhere an app can.
 
 Like an API explorer or a search page, "Send" puts the typed value into page text (plain, split across
-two text nodes, percent-encoded, JSON, HTML-escaped, a curl command), attributes (title, alt,
-placeholder, aria-label, data-*, href, src, a hidden input's value), the URL (pushState with a query and
-a fragment), the title, the console, a request (query, header, body) whose answer echoes it again
-(header and body), and an uncaught error. Rows persist in sessionStorage, so a reload snapshots them all.
+two text nodes and across two highlighted spans, percent-encoded, JSON, HTML-escaped, a curl command),
+attributes (title, alt, placeholder, aria-label, data-*, href, src, a hidden input's value), the URL
+(pushState with a query and a fragment), the title, the console, a request (query, header, body) whose
+answer echoes it again (header and body), and an uncaught error. Rows persist in sessionStorage, so a
+reload snapshots them all.
 tests/e2e/test_privacy_echo.py types every kind of secret into it; nothing here stores anything.
 """
 

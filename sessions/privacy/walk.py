@@ -44,7 +44,12 @@ TEXT_ATTRIBUTES = frozenset({"title", "alt", "placeholder", "value", "label", "c
 URL_KEYS = frozenset({"url", "href", "from", "to", "referrer"})
 REQUEST_URL_KEYS = frozenset({"url", "name"})
 TITLE_KEYS = frozenset({"title"})
-CSS_SOURCES = frozenset({8, 13, 15})  # StyleSheetRule, StyleDeclaration, AdoptedStyleSheet
+CSS_SOURCES = frozenset({8, 13, 15})
+# Elements that flow inside a line of text: a secret may be split across them.
+INLINE_TAGS = frozenset(
+    {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
+     "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var"}
+)  # fmt: skip  # StyleSheetRule, StyleDeclaration, AdoptedStyleSheet
 
 TEXT_NODE, ELEMENT_NODE, COMMENT_NODE, CDATA_NODE = 3, 2, 5, 4
 
@@ -108,26 +113,52 @@ def _mask_text_run(nodes: list[dict], mask_everything: bool) -> None:
             node["textContent"] = new
 
 
+def _inline_texts(node: Any) -> list | None:
+    """The children of an inline element that holds only text nodes (`<b>4111</b>`), else None."""
+    if (
+        node.__class__ is not dict
+        or node.get("type") != ELEMENT_NODE
+        or node.get("tagName") not in INLINE_TAGS
+    ):
+        return None
+    children = node.get("childNodes")
+    if children.__class__ is not list or not all(_is_text(c) for c in children):
+        return None
+    return children
+
+
 def mask_node_tree(root: Any, mask_everything: bool = False) -> None:
-    """Mask a serialized rrweb node and everything under it (iterative: depth was validated)."""
+    """Mask a serialized rrweb node and everything under it (iterative: depth was validated).
+
+    The text of one element is masked as one string: its text children, and the text of inline
+    elements among them that hold only text (`card <b>4111 1111</b> 1111 1111`, syntax-highlighted
+    code), so a secret split across them is found.
+    """
     if not isinstance(root, dict):
         return
     if _is_text(root) or root.get("type") in (COMMENT_NODE, CDATA_NODE):
         _mask_text_run([root], mask_everything)
         return
     stack = [root]
+    texts_done: set[int] = set()  # inline elements whose text was masked with their parent's
     while stack:
         node = stack.pop()
         attributes = node.get("attributes")
         if isinstance(attributes, dict):
             _mask_attributes(attributes, mask_everything, node.get("tagName"))
         children = node.get("childNodes")
-        if not isinstance(children, list):
+        if not isinstance(children, list) or id(node) in texts_done:
             continue
         run: list[dict] = []
         for child in children:
             if _is_text(child):
                 run.append(child)
+                continue
+            inline = _inline_texts(child)
+            if inline is not None:
+                run.extend(inline)
+                texts_done.add(id(child))
+                stack.append(child)
                 continue
             if run:
                 _mask_text_run(run, mask_everything)
@@ -149,32 +180,80 @@ def mask_mutation(data: dict, mask_everything: bool) -> None:
     for change in data.get("attributes") or ():
         if isinstance(change, dict) and isinstance(change.get("attributes"), dict):
             _mask_attributes(change["attributes"], mask_everything)
-    adds = [a for a in data.get("adds") or () if isinstance(a, dict)]
-    # Added text nodes that become adjacent siblings (one's nextId is the other) are masked as one text.
-    text_adds = {a["node"].get("id"): a for a in adds if _is_text(a.get("node"))}
-    previous = {}
-    for node_id, add in text_adds.items():
-        following = text_adds.get(add.get("nextId"))
-        if (
-            following is not None
-            and following is not add
-            and following.get("parentId") == add.get("parentId")
-        ):
-            previous[add.get("nextId")] = node_id
+    adds = [a for a in data.get("adds") or () if isinstance(a, dict) and isinstance(a.get("node"), dict)]
+    # rrweb sends added nodes flat (each with its parentId and the id of its next sibling): rebuild each
+    # parent's runs of new siblings, and mask the text of each run, inline elements included, as one.
+    chains_of: dict[Any, list[list[dict]]] = {}
+    groups: dict[Any, list[dict]] = {}
+    for add in adds:
+        parent = add.get("parentId")
+        groups.setdefault(parent if isinstance(parent, int | str) else ("?", id(add)), []).append(add)
+    for parent, group in groups.items():
+        chains_of[parent] = _sibling_chains(group)
     done: set[int] = set()
-    for node_id, add in text_adds.items():
-        if node_id in previous:
-            continue  # not the first of a chain
-        chain, current = [], add
-        while current is not None and id(current) not in done:
-            done.add(id(current))
-            chain.append(current["node"])
-            following = current.get("nextId")
-            current = text_adds.get(following) if previous.get(following) is not None else None
-        _mask_text_run(chain, mask_everything)
+
+    def added_inline_texts(node: dict) -> list | None:
+        if node.get("childNodes"):
+            return _inline_texts(node)
+        if node.get("type") != ELEMENT_NODE or node.get("tagName") not in INLINE_TAGS:
+            return None
+        chains = chains_of.get(node.get("id")) if isinstance(node.get("id"), int | str) else None
+        if not chains:
+            return []
+        if len(chains) != 1 or not all(_is_text(a["node"]) for a in chains[0]):
+            return None
+        done.update(id(a) for a in chains[0])
+        return [a["node"] for a in chains[0]]
+
+    for chains in chains_of.values():
+        for chain in chains:
+            run: list[dict] = []
+            for add in chain:
+                node = add["node"]
+                if _is_text(node):
+                    run.append(node)
+                    done.add(id(add))
+                    continue
+                texts = added_inline_texts(node)
+                if texts is not None:
+                    run.extend(texts)
+                    continue
+                if run:
+                    _mask_text_run(run, mask_everything)
+                    run = []
+            if run:
+                _mask_text_run(run, mask_everything)
     for add in adds:
         if id(add) not in done:
-            mask_node_tree(add.get("node"), mask_everything)
+            mask_node_tree(add["node"], mask_everything)
+
+
+def _sibling_chains(group: list[dict]) -> list[list[dict]]:
+    """Added siblings of one parent in document order: runs linked by nextId (each other add alone)."""
+    by_id: dict[Any, dict] = {}
+    for add in group:
+        node_id = add["node"].get("id")
+        if isinstance(node_id, int | str):
+            by_id.setdefault(node_id, add)
+    has_previous = set()
+    for add in group:
+        following = add.get("nextId")
+        if isinstance(following, int | str) and following in by_id and by_id[following] is not add:
+            has_previous.add(following)
+    chains, seen = [], set()
+    for add in group:
+        node_id = add["node"].get("id")
+        if (isinstance(node_id, int | str) and node_id in has_previous) or id(add) in seen:
+            continue
+        chain, current = [], add
+        while current is not None and id(current) not in seen:
+            seen.add(id(current))
+            chain.append(current)
+            following = current.get("nextId")
+            current = by_id.get(following) if isinstance(following, int | str) else None
+        chains.append(chain)
+    chains.extend([add] for add in group if id(add) not in seen)  # members of a nextId cycle
+    return chains
 
 
 def mask_deep(value: Any, url_keys: frozenset = frozenset(), mask_everything: bool = False) -> Any:

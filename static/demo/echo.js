@@ -29,6 +29,10 @@
     const cut = Math.floor(v.length / 2);
     split.append(document.createTextNode(v.slice(0, cut)), document.createTextNode(v.slice(cut)));
     li.appendChild(split);
+    // Syntax-highlighted code: the value cut across two inline elements.
+    const code = el("pre", { class: "echo-code" });
+    code.append(el("span", { class: "tok-key" }, `-H 'Authorization: ${v.slice(0, cut)}`), el("span", { class: "tok-str" }, `${v.slice(cut)}'`));
+    li.appendChild(code);
     li.appendChild(el("p", { class: "echo-url" }, `${location.origin}/search?q=${encodeURIComponent(v)}`));
     li.appendChild(el("pre", { class: "echo-curl" },
       `curl -H 'Authorization: ${v}' -H 'X-Api-Key: ${v}' 'https://api.example.net/v1/search?q=${form(v)}' -d 'q=${form(v)}'`));

@@ -71,6 +71,30 @@ def forbidden_strings() -> dict[str, str]:
     return out
 
 
+def split_pieces() -> dict[str, str]:
+    """The exact texts of the nodes the page splits each typed value into (two text nodes, two highlighted
+    spans) -> the value: each must have lost its share of the secret."""
+    out = {}
+    for typed in TYPED:
+        cut = len(typed) // 2
+        for piece in (typed[:cut], typed[cut:], f"-H 'Authorization: {typed[:cut]}", f"{typed[cut:]}'"):
+            out[piece] = typed
+    return out
+
+
+def all_strings(value) -> set[str]:
+    found, stack = set(), [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            found.add(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
 def _decoded_stream(session_id) -> str:
     return json.dumps([[b.tab, b.seq, b.events] for b in stream_batches(session_id)], ensure_ascii=False)
 
@@ -178,6 +202,10 @@ def test_secrets_typed_into_an_echo_page_are_stored_nowhere(redis_db, agent_user
             if at >= 0:
                 leaks.append((where, secret, text[max(0, at - 120) : at + len(encoded) + 40]))
     assert not leaks, leaks[:20]
+    for where in ("redis (decoded)", "archive (decoded)"):
+        texts = all_strings(json.loads(haystacks[where]))
+        split_leaks = [(piece, typed) for piece, typed in split_pieces().items() if piece in texts]
+        assert not split_leaks, (where, split_leaks)
 
     stored = haystacks["archive (decoded)"]
     for placeholder in ("[card]", "[email]", "[key]", "[jwt]", "[redacted]"):

@@ -94,7 +94,13 @@ def test_mask_all_text_masks_text_titles_and_urls():
 
 
 def test_split_places_exist():
-    assert {p["place"] for p in places(split_only=True)} == {"dom/text", "mutation/add"}
+    assert {p["place"] for p in places(split_only=True)} == {
+        "dom/text",
+        "dom/text-and-inline-element",
+        "dom/highlighted-code",
+        "mutation/add",
+        "mutation/add-inline-element",
+    }
 
 
 def test_vector_files_are_what_generate_py_writes():

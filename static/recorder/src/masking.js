@@ -13,8 +13,10 @@ const CRED_RE = /([#&?])sr=[^&#]*/g;
 export const maskSensitive = maskText;
 
 /**
- * rrweb's maskTextFn. We route *every* text node here (maskTextSelector "*") so that secrets are caught
- * anywhere; `rr-mask` subtrees and the link's "mask all text" option mask everything.
+ * rrweb's maskTextFn. We route *every* text node here (maskTextSelector "*"): `rr-mask` subtrees and the
+ * link's "mask all text" option mask everything here. The pattern rules run later, on the whole event
+ * (redact.js via capture.js maskEvent), where adjacent text nodes and inline elements are joined: masking
+ * each node here first would cut a split secret in two and hide the rest of it from the join.
  */
 export function makeTextMasker(maskAllText) {
   return (text, element) => {
@@ -22,9 +24,9 @@ export function makeTextMasker(maskAllText) {
     try {
       if (element && element.closest && element.closest(".rr-mask")) return maskAll(text);
     } catch (e) {
-      // Detached or exotic nodes: fall through to the pattern masking.
+      // Detached or exotic nodes: left to the event pass.
     }
-    return maskText(text);
+    return text;
   };
 }
 

@@ -21,6 +21,12 @@ const TITLE_KEYS = new Set(["title"]);
 const CSS_SOURCES = new Set([8, 13, 15]);
 const NO_KEYS = new Set();
 const TEXT_NODE = 3;
+const ELEMENT_NODE = 2;
+// Elements that flow inside a line of text: a secret may be split across them.
+const INLINE_TAGS = new Set([
+  "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "font", "i", "ins", "kbd",
+  "label", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "tt", "u", "var",
+]); // prettier-ignore
 const COMMENT_NODE = 5;
 const CDATA_NODE = 4;
 const NETWORK_PLUGIN = "rrweb/network@1";
@@ -78,7 +84,18 @@ function maskTextRun(nodes, everything) {
   for (let i = 0; i < nodes.length; i += 1) if (masked[i] !== texts[i]) nodes[i].textContent = masked[i];
 }
 
-/** Mask a serialized rrweb node and everything under it. */
+/** The children of an inline element that holds only text nodes (`<b>4111</b>`), else null. */
+function inlineTexts(node) {
+  if (!node || typeof node !== "object" || node.type !== ELEMENT_NODE || !INLINE_TAGS.has(node.tagName)) return null;
+  const children = node.childNodes;
+  if (!Array.isArray(children) || !children.every(isText)) return null;
+  return children;
+}
+
+/**
+ * Mask a serialized rrweb node and everything under it. The text of one element is masked as one
+ * string: its text children and the text of inline elements among them that hold only text.
+ */
 export function maskNodeTree(root, everything = false) {
   if (!root || typeof root !== "object") return;
   if (isText(root) || root.type === COMMENT_NODE || root.type === CDATA_NODE) {
@@ -86,15 +103,23 @@ export function maskNodeTree(root, everything = false) {
     return;
   }
   const stack = [root];
+  const textsDone = new Set(); // inline elements whose text was masked with their parent's
   while (stack.length) {
     const node = stack.pop();
     if (node.attributes && typeof node.attributes === "object") maskAttributes(node.attributes, everything, node.tagName);
     const children = node.childNodes;
-    if (!Array.isArray(children)) continue;
+    if (!Array.isArray(children) || textsDone.has(node)) continue;
     let run = [];
     for (const child of children) {
       if (isText(child)) {
         run.push(child);
+        continue;
+      }
+      const inline = inlineTexts(child);
+      if (inline !== null) {
+        for (const text of inline) run.push(text);
+        textsDone.add(child);
+        stack.push(child);
         continue;
       }
       if (run.length) {
@@ -123,30 +148,78 @@ export function maskMutation(data, everything = false) {
       maskAttributes(change.attributes, everything);
     }
   }
-  const adds = (data.adds || []).filter((a) => a && typeof a === "object");
-  // Added text nodes that become adjacent siblings (one's nextId is the other) are masked as one text.
-  const textAdds = new Map();
-  for (const a of adds) if (isText(a.node)) textAdds.set(a.node.id, a);
-  const previous = new Map();
-  for (const [id, add] of textAdds) {
-    const following = textAdds.get(add.nextId);
-    if (following !== undefined && following !== add && following.parentId === add.parentId) {
-      previous.set(add.nextId, id);
-    }
+  const adds = (data.adds || []).filter((a) => a && typeof a === "object" && a.node && typeof a.node === "object");
+  // rrweb sends added nodes flat (each with its parentId and the id of its next sibling): rebuild each
+  // parent's runs of new siblings, and mask the text of each run, inline elements included, as one.
+  const groups = new Map();
+  for (const add of adds) {
+    const key = isKey(add.parentId) ? add.parentId : add;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(add);
   }
+  const chainsOf = new Map();
+  for (const [key, group] of groups) chainsOf.set(key, siblingChains(group));
   const done = new Set();
-  for (const [id, add] of textAdds) {
-    if (previous.has(id)) continue;
-    const chain = [];
-    let current = add;
-    while (current !== undefined && !done.has(current)) {
-      done.add(current);
-      chain.push(current.node);
-      current = previous.get(current.nextId) !== undefined ? textAdds.get(current.nextId) : undefined;
+  const addedInlineTexts = (node) => {
+    if (Array.isArray(node.childNodes) && node.childNodes.length) return inlineTexts(node);
+    if (node.type !== ELEMENT_NODE || !INLINE_TAGS.has(node.tagName)) return null;
+    const chains = isKey(node.id) ? chainsOf.get(node.id) : undefined;
+    if (!chains || !chains.length) return [];
+    if (chains.length !== 1 || !chains[0].every((a) => isText(a.node))) return null;
+    for (const a of chains[0]) done.add(a);
+    return chains[0].map((a) => a.node);
+  };
+  for (const chains of chainsOf.values()) {
+    for (const chain of chains) {
+      let run = [];
+      for (const add of chain) {
+        const node = add.node;
+        if (isText(node)) {
+          run.push(node);
+          done.add(add);
+          continue;
+        }
+        const texts = addedInlineTexts(node);
+        if (texts !== null) {
+          for (const text of texts) run.push(text);
+          continue;
+        }
+        if (run.length) {
+          maskTextRun(run, everything);
+          run = [];
+        }
+      }
+      if (run.length) maskTextRun(run, everything);
     }
-    maskTextRun(chain, everything);
   }
   for (const add of adds) if (!done.has(add)) maskNodeTree(add.node, everything);
+}
+
+const isKey = (value) => typeof value === "number" || typeof value === "string";
+
+/** Added siblings of one parent in document order: runs linked by nextId (each other add alone). */
+function siblingChains(group) {
+  const byId = new Map();
+  for (const add of group) if (isKey(add.node.id) && !byId.has(add.node.id)) byId.set(add.node.id, add);
+  const hasPrevious = new Set();
+  for (const add of group) {
+    if (isKey(add.nextId) && byId.has(add.nextId) && byId.get(add.nextId) !== add) hasPrevious.add(add.nextId);
+  }
+  const chains = [];
+  const seen = new Set();
+  for (const add of group) {
+    if (hasPrevious.has(add.node.id) || seen.has(add)) continue;
+    const chain = [];
+    let current = add;
+    while (current !== undefined && !seen.has(current)) {
+      seen.add(current);
+      chain.push(current);
+      current = isKey(current.nextId) ? byId.get(current.nextId) : undefined;
+    }
+    chains.push(chain);
+  }
+  for (const add of group) if (!seen.has(add)) chains.push([add]); // members of a nextId cycle
+  return chains;
 }
 
 /** Mask every string in a JSON-like value; a string under a secret-looking key is redacted whole. */

@@ -11,7 +11,10 @@ test("record options mask every input and route text through the masker", () => 
   assert.equal(opts.maskTextSelector, "*");
   assert.equal(opts.checkoutEveryNms, 60000);
   assert.equal(opts.blockSelector, "sr-banner");
-  assert.equal(opts.maskTextFn("mail jane@example.com", null), "mail [email]");
+  // Pattern masking happens on the whole event (maskEvent), where split secrets can be joined.
+  assert.equal(opts.maskTextFn("mail jane@example.com", null), "mail jane@example.com");
+  const snapshot = { type: 3, data: { source: 0, texts: [{ id: 1, value: "mail jane@example.com" }], adds: [] } };
+  assert.equal(maskEvent(snapshot, {}).data.texts[0].value, "mail [email]");
   assert.equal(recordOptions({ mask_all_text: true }).maskTextFn("Hi", null), "**");
 });
 

@@ -380,6 +380,44 @@ def places() -> list[dict]:
             ),
         },
         {
+            "place": "dom/text-and-inline-element",
+            "split": True,
+            "event": _snapshot(
+                [
+                    _element(
+                        "p",
+                        {},
+                        [
+                            {"type": 3, "textContent": S1, "id": 11},
+                            _element("b", {"class": "hl"}, [{"type": 3, "textContent": S2, "id": 13}], 12),
+                        ],
+                        10,
+                    )
+                ]
+            ),
+        },
+        {
+            "place": "dom/highlighted-code",
+            "split": True,
+            "event": _snapshot(
+                [
+                    _element(
+                        "pre",
+                        {},
+                        [
+                            _element(
+                                "span", {"class": "tok"}, [{"type": 3, "textContent": S1, "id": 12}], 11
+                            ),
+                            _element(
+                                "span", {"class": "tok"}, [{"type": 3, "textContent": S2, "id": 14}], 13
+                            ),
+                        ],
+                        10,
+                    )
+                ]
+            ),
+        },
+        {
             "place": "dom/title",
             "event": _snapshot([], [_element("title", {}, [{"type": 3, "textContent": S, "id": 9}], 8)]),
         },
@@ -391,6 +429,19 @@ def places() -> list[dict]:
                 adds=[
                     {"parentId": 10, "nextId": 13, "node": {"type": 3, "textContent": S1, "id": 12}},
                     {"parentId": 10, "nextId": None, "node": {"type": 3, "textContent": S2, "id": 13}},
+                ]
+            ),
+        },
+        {
+            # rrweb sends an added subtree flat: <p>PART1<span>PART2</span></p> as four adds.
+            "place": "mutation/add-inline-element",
+            "split": True,
+            "event": _mutation(
+                adds=[
+                    {"parentId": 4, "nextId": None, "node": _element("p", {}, [], 10)},
+                    {"parentId": 10, "nextId": 12, "node": {"type": 3, "textContent": S1, "id": 11}},
+                    {"parentId": 10, "nextId": None, "node": _element("span", {"class": "tok"}, [], 12)},
+                    {"parentId": 12, "nextId": None, "node": {"type": 3, "textContent": S2, "id": 13}},
                 ]
             ),
         },
