@@ -96,13 +96,13 @@ class ObjectWriter:
 
     def _grow_dictionary(self, chunk: ChunkInput) -> None:
         """Add the chunk's first full snapshot when its page (URL) has none in the dictionary yet."""
-        href = str((chunk.lead_meta or {}).get("data", {}).get("href") or "") or None
+        href = _page((chunk.lead_meta or {}).get("data", {}).get("href"))
         for _tab, _seq, _ts, events in chunk.records:
             for event in events:
                 if not isinstance(event, dict):
                     continue
                 if event.get("type") == 4:
-                    href = str((event.get("data") or {}).get("href"))
+                    href = _page((event.get("data") or {}).get("href"))
                 elif event.get("type") == 2:
                     key = href or str(len(self._pages))
                     if key not in self._pages:
@@ -138,6 +138,12 @@ class ObjectWriter:
         return self.entries
 
 
+def _page(href) -> str | None:
+    """A page's identity for the dictionary: its URL without the fragment (a single-page app's routes
+    often live there, and its checkouts then repeat one document)."""
+    return str(href).split("#", 1)[0] if href else None
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -159,6 +165,10 @@ class ChunkDecoder:
         with self._lock:
             decompressor = self._decompressors.get(size)
             if decompressor is None:
+                # Chunks are mostly read in order and prefixes only grow: keep the newest two (each holds a
+                # copy of up to 2 MiB of dictionary).
+                while len(self._decompressors) >= 2:
+                    self._decompressors.pop(next(iter(self._decompressors)))
                 decompressor = self._decompressors[size] = make_decompressor(self.dictionary[:size])
             return decode_records(frame, entry.sha256, decompressor=decompressor, asset_blob=self.assets)
 

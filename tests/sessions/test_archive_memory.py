@@ -12,15 +12,17 @@ import sys
 import msgpack
 import pytest
 
-from sessions import services, store
+from sessions import keys, services, store
 from sessions.archive import source
 from sessions.models import EndReason, RecordingSession, SessionState
 from sessions.protocol import batch_stats
+from supportreplay.redis_client import get_redis
 from tests.helpers.processes import ROOT, child_env
 from tests.sessions import long_session
+from tests.sessions.archive_factory import T0
 from tests.sessions.factories import make_session
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes, pytest.mark.timeout(900)]
 
 MINUTES = 90
 BUDGET_MB = 80
@@ -47,12 +49,20 @@ print(outcome.status, rss_before, status("VmHWM"))
 
 
 def fill_stream(session_id, minutes: int) -> int:
-    stored = 0
+    """The real append script (what ingest runs), pipelined 200 batches a round trip."""
+    client = get_redis()
+    script = client.register_script(store.APPEND_LUA)
+    stream_keys = [keys.events(session_id), keys.acked(session_id), keys.meta(session_id)]
+    pipe = client.pipeline(transaction=False)
+    size = 0
     for seq, events in enumerate(long_session.batches(minutes)):
-        result = store.append_batch_sync(session_id, "tab-a", seq, events, batch_stats(events))
-        assert result.stored
-        stored += len(msgpack.packb(events, use_bin_type=True))
-    return stored
+        args = store._append_args("tab-a", seq, store.encode_events(events), batch_stats(events), T0 + seq)
+        script(keys=stream_keys, args=args, client=pipe)
+        size += len(msgpack.packb(events, use_bin_type=True))
+        if seq % 200 == 199:
+            assert all(r[0] == b"ok" for r in pipe.execute())
+    assert all(r[0] == b"ok" for r in pipe.execute())
+    return size
 
 
 def test_a_long_session_archives_under_a_memory_cap_and_reads_back_event_for_event(

@@ -12,8 +12,10 @@ function boot() {
   const config = JSON.parse(node.textContent);
   if (config.mode === "live") startLive(config);
   else if (config.mode === "replay") {
-    startReplay(config);
-    if (config.steps) startSteps(config);
+    const ready = startReplay(config);
+    // The steps walk the whole recording on the server: ask once the first frame is painted, so that
+    // request never queues in front of the chunk the frame waits for.
+    if (config.steps) ready.finally(() => startSteps(config));
     if (config.notes) startNotes(config);
   }
 }
