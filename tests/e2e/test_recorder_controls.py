@@ -59,14 +59,21 @@ def test_revoke_stops_the_recorder_and_the_banner_says_the_session_ended(
     live = consented_session(f"{daphne_server.url}/demo/")
     _start_sharing(browser, daphne_server, live)
 
+    # rrweb hands a click (and, by the next task, the mutations it causes) to the recorder synchronously,
+    # so the recorder's event count tells at once whether a click was recorded: no waiting on a timer.
+    taken = browser.execute_script("return window.__sr.stats.events")
+    click(browser, "add-espresso")
+    assert browser.execute_script("return window.__sr.stats.events") > taken
+
     assert end_session(live.id, EndReason.REVOKED)
 
     wait_for(lambda: "session has ended" in banner_text(browser), timeout=5, message="banner says it ended")
     assert _credential_in_tab(browser) is None
     stored = len(stream_batches(live.id))
+    taken = browser.execute_script("return window.__sr.stats.events")
     click(browser, "add-grinder")
     click(browser, "view-cart")
-    time.sleep(0.6)  # longer than a batch interval: anything still recording would have been sent
+    assert browser.execute_script("return window.__sr.stats.events") == taken
     assert len(stream_batches(live.id)) == stored
     assert browser.execute_script("return window.__sr.stats.batches") >= 1
 

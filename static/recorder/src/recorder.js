@@ -51,7 +51,7 @@ function start(win, cfg, store, tabState, releaseTab) {
   const doc = win.document;
   const { outbox } = tabState;
   const supportOrigin = new URL(cfg.src).origin;
-  const stats = { bytes: 0, frames: 0, batches: 0, startedAt: Date.now() };
+  const stats = { bytes: 0, events: 0, frames: 0, batches: 0, startedAt: Date.now() };
   cfg.stats = stats;
   let stopRecording = null;
   let recording = false;
@@ -133,6 +133,7 @@ function start(win, cfg, store, tabState, releaseTab) {
   const emit = (event) => {
     if (finished) return;
     if (dispatchingUncaught && isConsoleError(event)) return;
+    stats.events += 1; // counted as taken, synchronously: tests see at once whether anything was recorded
     batcher.add(maskEvent(event, captureOptions));
     if (event.type !== 2) return;
     if (earlyQueue) {
