@@ -1,6 +1,5 @@
 """The ingest socket in process (WebsocketCommunicator), on the real test Redis and channel layer."""
 
-
 import pytest
 import pytest_asyncio
 from channels.db import database_sync_to_async
