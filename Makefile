@@ -14,6 +14,7 @@ test: install build
 	scripts/system-deps.sh --browser --proxy
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 	node --test static/
 	$(PY) scripts/test.py $(PYTEST_ARGS)
 

@@ -19,7 +19,9 @@ from django.utils.html import format_html, format_html_join
 from sessions.models import SessionState
 
 # admin_records and admin_agents register the other models (records, API tokens, users).
-from . import admin_agents, admin_records, audit, services  # noqa: F401
+from supportreplay import audit
+
+from . import admin_agents, admin_records, services  # noqa: F401
 from .forms import MagicLinkForm
 from .models import LinkStatus, MagicLink
 

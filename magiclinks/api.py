@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import apitokens, audit, services
+from supportreplay import audit
+
+from . import apitokens, services
 from .ratelimit import allow_link_request
 
 STRING_FIELDS = ("customer_name", "customer_email", "ticket_ref", "ticket_url", "note")

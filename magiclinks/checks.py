@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
-from .targets import origin_of
+from supportreplay.targets import origin_of
 
 
 @register()

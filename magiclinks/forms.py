@@ -5,9 +5,10 @@ from datetime import timedelta
 from django import forms
 from django.db import models
 
+from supportreplay.targets import validate_target_url
+
 from . import services
 from .models import MagicLink
-from .targets import validate_target_url
 
 _PRESETS = [
     (timedelta(hours=1), "1 hour"),

@@ -21,11 +21,12 @@ from django.utils import timezone
 from sessions import credentials, signals
 from sessions import services as recordings
 from sessions.models import EndReason, RecordingSession, SessionState
+from supportreplay import audit
+from supportreplay.targets import validate_target_url
 
-from . import audit, tokens
+from . import tokens
 from .models import ConsentDecision, ConsentRecord, MagicLink
 from .notice import Notice, render_notice
-from .targets import validate_target_url
 
 log = logging.getLogger(__name__)
 

@@ -13,11 +13,13 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from . import audit, services
+from supportreplay import audit
+from supportreplay.targets import origin_of
+
+from . import services
 from .agents import has_display_name
 from .notice import agent_display_name, render_notice
 from .ratelimit import allow_link_request
-from .targets import origin_of
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from magiclinks import audit
 from sessions.repro.markdown import clock, md_text
+from supportreplay import audit
 
 from .models import MAX_TEXT, Note
 

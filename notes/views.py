@@ -9,10 +9,10 @@ from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
-from magiclinks import audit
 from sessions.archive import source
 from sessions.models import RecordingSession
 from sessions.permissions import agent_required
+from supportreplay import audit
 
 from . import services
 

@@ -17,7 +17,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
-from magiclinks import audit
+from supportreplay import audit
 
 from .archive import source
 from .models import RecordingSession, SessionState

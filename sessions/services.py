@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from redis.exceptions import RedisError
 
-from magiclinks.targets import configured_origins, origin_of
+from supportreplay.targets import configured_origins, origin_of
 
 from . import keys, signals, store
 from .models import ArchiveStatus, EndReason, RecordingSession, SessionState

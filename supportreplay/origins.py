@@ -17,7 +17,7 @@ from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
-from magiclinks.targets import origin_of
+from .targets import origin_of
 
 
 def scope_header(scope: dict, name: str) -> str:

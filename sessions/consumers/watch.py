@@ -38,7 +38,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from magiclinks.audit import record
+from supportreplay.audit import record
 from supportreplay.clientip import scope_client_ip
 from supportreplay.redis_client import new_async_redis
 

@@ -10,9 +10,9 @@ from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpRespons
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET
 
-from magiclinks import audit
 from notes.services import notes_markdown
 from notes.views import start_ts
+from supportreplay import audit
 
 from ..archive import source
 from ..models import RecordingSession, SessionState

@@ -6,10 +6,10 @@ from django.shortcuts import render
 
 from magiclinks.ratelimit import allow_link_request
 from magiclinks.services import public_base
-from magiclinks.targets import configured_origins
 from sessions.permissions import agent_required
 from sessions.views import with_agent_headers
 from supportreplay.clientip import client_ip
+from supportreplay.targets import configured_origins
 
 from . import loadercheck, snippet
 

@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from magiclinks import audit
 from magiclinks.models import AuditEvent
 from sessions import keys, tasks
 from sessions.archive import service
 from sessions.models import RecordingSession, SessionArchive, SessionState
+from supportreplay import audit
 from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_session
 

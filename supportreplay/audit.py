@@ -3,9 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
+from magiclinks.models import AuditEvent
 from supportreplay import clientip
-
-from .models import AuditEvent
 
 
 def client_ip(request) -> str | None:
