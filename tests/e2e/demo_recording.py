@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from selenium.webdriver.common.by import By
 
+from sessions import keys
 from sessions.archive.service import archive_session
 from sessions.models import EndReason
 from sessions.services import end_session
@@ -22,14 +23,22 @@ def record_checkout_failure(server_url: str, redis_db, **link_fields):
     from tests.sessions.factories import make_session
 
     recording = make_session(f"{server_url}/demo/", **link_fields)
+    meta_key = keys.meta(recording.id)
+
+    def snapshot_id() -> str:
+        return (redis_db.hget(meta_key, "snapshot_id") or b"").decode()
+
     customer = make_driver(1200, 800)
     try:
         customer.get(f"{server_url}/demo/#sr={recording.credential}")
         wait_for(lambda: "Sharing this tab" in banner_text(customer), message="banner")
+        # The banner can show before rrweb records: act once the page's full snapshot is stored.
+        first = wait_for(snapshot_id, message="the shop's full snapshot")
         click(customer, "add-espresso")
         click(customer, "throw")
         click(customer, "checkout-link")
         wait_for(lambda: "Sharing this tab" in banner_text(customer), message="banner on checkout")
+        wait_for(lambda: snapshot_id() not in ("", first), message="the checkout page's full snapshot")
         for field, value in (
             ("name", "Jane Doe"),
             ("email", "jane@example.com"),
