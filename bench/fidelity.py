@@ -209,6 +209,9 @@ def agent_view(agent, url: str, ready_js: str, settle: float) -> tuple[str, dict
     agent.get(url)
     wait(lambda: agent.execute_script(ready_js), 30, f"agent view of {url}")
     time.sleep(settle)
+    # The agent page's own scrollbar is not the replay's (hidden first: the stage refits on resize).
+    agent.execute_script("document.documentElement.style.overflow = 'hidden'")
+    time.sleep(0.3)
     wait(lambda: agent.execute_script(ONE_TO_ONE_JS), 10, "replay wrapper")
     time.sleep(0.3)
     return agent.get_screenshot_as_base64(), agent.execute_script(CONTROLS_JS, "replay")

@@ -6,6 +6,7 @@
 // or nothing (input event: no option matches), a range slider snaps to its midpoint, number and date
 // boxes look empty, a colour well turns black. Those are states the customer never had.
 //
+// (A masked range keeps the native control's 16 px content height, so nothing below it moves.)
 // So the player marks such controls: a masked <select> gets one extra option "****** (masked)" and shows
 // it; number/date/time/range/colour inputs get `data-sr-masked` and a hatched look with their value
 // hidden. Checkbox and radio states are never masked by rrweb (they are recorded as they are; the
@@ -36,7 +37,7 @@ const CSS = `
 sr-banner { display: none !important; }
 [${MASK_ATTR}] { background: repeating-linear-gradient(135deg, #d1d5db 0 5px, #f3f4f6 5px 10px) !important;
   color: transparent !important; outline: 1px dashed #6b7280 !important; outline-offset: -1px; }
-input[type=range][${MASK_ATTR}] { -webkit-appearance: none; appearance: none; }
+input[type=range][${MASK_ATTR}] { -webkit-appearance: none; appearance: none; height: 16px; box-sizing: content-box; }
 input[type=range][${MASK_ATTR}]::-webkit-slider-thumb { -webkit-appearance: none; appearance: none; opacity: 0; }
 input[type=color][${MASK_ATTR}]::-webkit-color-swatch { opacity: 0; }
 input[${MASK_ATTR}]::-webkit-datetime-edit { opacity: 0; }

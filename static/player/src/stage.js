@@ -30,6 +30,10 @@ export function createReplayer(stage, events, options = {}) {
     plugins: [formState, embedsPlugin(), canvasFrames, ...(options.plugins || [])],
   });
   formState.attach(replayer);
+  // rrweb hides the replay's scrollbars (scrolling="no"): a page that showed the customer a vertical
+  // scrollbar then lays out a scrollbar's width wider in the replay, shifting everything centred. Keep
+  // them as the page had them; the agent still cannot interact (pointer-events stay off).
+  replayer.iframe.removeAttribute("scrolling");
   const addEvent = replayer.addEvent.bind(replayer);
   replayer.addEvent = (event) => addEvent(defuseEvent(event));
   const blocked = blockedAssetCounter((count) => showBlockedNote(stage, count));
