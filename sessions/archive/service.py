@@ -311,11 +311,22 @@ def sweep_unarchived(grace_seconds: int = 120) -> list[str]:
             "pk", flat=True
         )
     ]
+    _fail_vanished_runs(ids)
     for sid in ids:
         enqueue_archive(sid)
     if ids:
         log.info("sweeper queued %d unarchived sessions", len(ids))
     return ids
+
+
+def _fail_vanished_runs(ids: list[str]) -> None:
+    """A session still "running" whose lock nobody holds lost its worker (killed, out of memory): say so,
+    so the failed-archive metric fires even when every retry dies the same way."""
+    running = RecordingSession.objects.filter(pk__in=ids, archive_status=ArchiveStatus.RUNNING)
+    for sid in (str(pk) for pk in running.values_list("pk", flat=True)):
+        if not get_redis().exists(keys.archive_lock(sid)):
+            _mark_failed(sid, "archive run vanished without finishing (worker killed?)")
+            log.warning("archive %s: run vanished, marked failed and queued again", sid)
 
 
 def purge_session(session: RecordingSession) -> str:

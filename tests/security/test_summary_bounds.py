@@ -155,3 +155,28 @@ def test_an_archive_run_that_outlives_its_lock_ends_failed_and_the_metric_says_s
     assert session.state == SessionState.ENDED  # the sweeper retries it; its stream is still there
     assert "exceeded" in session.archive_error
     assert "supportreplay_archive_failed_sessions 1" in metrics.render()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweeper_marks_a_run_whose_worker_vanished_failed_and_queues_it_again(redis_db):
+    from sessions import keys
+    from sessions.archive import service
+
+    live = make_session()
+    ingest(live.credential, checkout_session(minutes=1))
+    # A worker was killed mid-archive: the status says running, its lock has lapsed.
+    RecordingSession.objects.filter(pk=live.id).update(archive_status=ArchiveStatus.RUNNING)
+    assert not redis_db.exists(keys.archive_lock(live.id))
+    held = make_session()
+    ingest(held.credential, checkout_session(minutes=1))
+    RecordingSession.objects.filter(pk=held.id).update(archive_status=ArchiveStatus.RUNNING)
+    redis_db.set(keys.archive_lock(held.id), "another worker", px=60_000)  # still being archived
+
+    queued = service.sweep_unarchived(grace_seconds=0)
+
+    assert {str(live.id), str(held.id)} <= set(queued)
+    vanished = RecordingSession.objects.get(pk=live.id)
+    assert vanished.archive_status == ArchiveStatus.FAILED
+    assert "vanished" in vanished.archive_error
+    assert RecordingSession.objects.get(pk=held.id).archive_status == ArchiveStatus.RUNNING
+    assert "supportreplay_archive_failed_sessions 1" in metrics.render()
