@@ -10,7 +10,7 @@ class RecordingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import agent_access
+        from . import agent_access, conf  # noqa: F401  (conf registers the settings check)
         from .agent_group import on_post_migrate
 
         # After auth's own post_migrate handler has created the permissions (it is registered first).

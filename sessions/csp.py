@@ -22,7 +22,7 @@ REMOTE = ("https:", "http:")
 
 
 def remote_assets_allowed() -> bool:
-    return bool(getattr(settings, "SUPPORTREPLAY_REPLAY_REMOTE_ASSETS", False))
+    return bool(settings.SUPPORTREPLAY_REPLAY_REMOTE_ASSETS)
 
 
 def asset_sources() -> list[str]:

@@ -18,9 +18,10 @@ from __future__ import annotations
 import msgpack
 from django.conf import settings
 
+from . import conf
+
 # Room for the part frame's own keys and msgpack headers around the data.
 PART_OVERHEAD = 64
-DEFAULT_REUSE_SECONDS = 60
 
 
 def frame_limit() -> int:
@@ -28,7 +29,7 @@ def frame_limit() -> int:
 
 
 def reuse_seconds() -> float:
-    return float(getattr(settings, "SUPPORTREPLAY_WATCH_SNAPSHOT_REUSE_SECONDS", DEFAULT_REUSE_SECONDS))
+    return float(conf.get("SUPPORTREPLAY_WATCH_SNAPSHOT_REUSE_SECONDS"))
 
 
 def split(packed: bytes, limit: int) -> list[bytes]:

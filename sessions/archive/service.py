@@ -39,7 +39,6 @@ from .lock import LockLost, RedisLock
 
 log = logging.getLogger(__name__)
 
-DEFAULT_LOCK_SECONDS = 60
 # New entries may land right after we read (a batch in flight when the session ended): read again.
 MAX_ATTEMPTS = 3
 
@@ -155,7 +154,7 @@ def check_readback(name: str, built: Built, on_chunk: Callable[[], None] | None 
 
 
 def _lock(session_id: UUID | str) -> RedisLock:
-    seconds = getattr(settings, "SUPPORTREPLAY_ARCHIVE_LOCK_SECONDS", DEFAULT_LOCK_SECONDS)
+    seconds = settings.SUPPORTREPLAY_ARCHIVE_LOCK_SECONDS
     return RedisLock(get_redis(), keys.archive_lock(session_id), int(seconds * 1000))
 
 

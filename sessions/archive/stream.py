@@ -21,9 +21,6 @@ from supportreplay.redis_client import get_redis
 from .. import keys, store
 from .chunking import Batch
 
-PAGE_SIZE = 500
-PAGE_BYTES = 2 * 1024 * 1024
-
 # KEYS: stream. ARGV: start (inclusive id, "-" or "(id"), max entries, max bytes. Entries after start
 # until either bound is reached; the first entry is always returned, however large.
 PAGE_LUA = """
@@ -59,8 +56,8 @@ def pages(
     """The stream, oldest first, one byte-bounded page at a time."""
     client = get_redis()
     script = client.register_script(PAGE_LUA)
-    count = max_entries or getattr(settings, "SUPPORTREPLAY_ARCHIVE_PAGE_SIZE", PAGE_SIZE)
-    budget = max_bytes or getattr(settings, "SUPPORTREPLAY_ARCHIVE_PAGE_BYTES", PAGE_BYTES)
+    count = max_entries or settings.SUPPORTREPLAY_ARCHIVE_PAGE_SIZE
+    budget = max_bytes or settings.SUPPORTREPLAY_ARCHIVE_PAGE_BYTES
     cursor = "-"
     while True:
         entries = script(keys=[keys.events(session_id)], args=[cursor, count, budget])
@@ -84,7 +81,7 @@ def iter_batches(
 
     `on_page` runs after each page (the archive refreshes its lock there).
     """
-    delay = getattr(settings, "SUPPORTREPLAY_ARCHIVE_PAGE_DELAY_MS", 0) / 1000
+    delay = settings.SUPPORTREPLAY_ARCHIVE_PAGE_DELAY_MS / 1000
     for page in pages(session_id, page_size, page_bytes):
         yield from page
         if on_page:

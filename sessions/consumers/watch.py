@@ -36,13 +36,12 @@ from uuid import UUID
 import msgpack
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
-from django.conf import settings
 
 from supportreplay.audit import record
 from supportreplay.clientip import scope_client_ip
 from supportreplay.redis_client import new_async_redis
 
-from .. import agent_access, keys, stream_tail, watch_frames
+from .. import agent_access, conf, keys, stream_tail, watch_frames
 from ..models import RecordingSession, SessionState
 from .base import NoDbCleanupWebsocketConsumer
 
@@ -61,8 +60,8 @@ def _now_ms() -> int:
 
 def _limits() -> tuple[int, int]:
     return (
-        getattr(settings, "SUPPORTREPLAY_WATCH_MAX_PENDING_BATCHES", 400),
-        getattr(settings, "SUPPORTREPLAY_WATCH_MAX_PENDING_BYTES", 8 * 1024 * 1024),
+        conf.get("SUPPORTREPLAY_WATCH_MAX_PENDING_BATCHES"),
+        conf.get("SUPPORTREPLAY_WATCH_MAX_PENDING_BYTES"),
     )
 
 

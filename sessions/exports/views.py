@@ -44,7 +44,7 @@ def _batches(session: RecordingSession):
 
 def replay_url(request: HttpRequest, session: RecordingSession) -> str:
     path = f"/sessions/{session.pk}/"
-    base = getattr(settings, "SUPPORTREPLAY_PUBLIC_URL", "").rstrip("/")
+    base = settings.SUPPORTREPLAY_PUBLIC_URL.rstrip("/")
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 
 
