@@ -40,6 +40,12 @@ def as_row(note: Note, start_ts: int) -> dict[str, Any]:
     }
 
 
+def notes_payload(session, start_ts: int) -> dict[str, Any]:
+    """What `GET /sessions/<id>/notes` answers (also inlined into the HTML export)."""
+    notes = session.notes.select_related("author")[:MAX_NOTES]
+    return {"start_ts": start_ts, "notes": [as_row(n, start_ts) for n in notes]}
+
+
 def notes_markdown(session, *, start_ts: int, replay_url: str) -> list[str]:
     """`## Notes` for the bug report: each note with its time, a link to that moment, its author."""
     notes = list(session.notes.select_related("author")[:MAX_NOTES])

@@ -44,8 +44,6 @@ def notes_api(request: HttpRequest, session_id) -> JsonResponse:
         except (ValueError, ValidationError) as exc:
             message = exc.messages[0] if isinstance(exc, ValidationError) else "Send JSON."
             return JsonResponse({"error": message}, status=400)
-    origin = start_ts(session)
-    notes = session.notes.select_related("author")[: services.MAX_NOTES]
-    response = JsonResponse({"start_ts": origin, "notes": [services.as_row(n, origin) for n in notes]})
+    response = JsonResponse(services.notes_payload(session, start_ts(session)))
     response["Cache-Control"] = "no-store"
     return response

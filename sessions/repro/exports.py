@@ -9,6 +9,8 @@ import zipfile
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.views.decorators.http import require_GET
 
+from notes.services import notes_payload
+
 from ..archive import source
 from ..data_views import manifest_payload
 from ..exports.har import build_har
@@ -66,12 +68,14 @@ def replay_html(request: HttpRequest, session_id) -> StreamingHttpResponse:
     """The self-contained replay (player, panels, steps, masked events): one HTML file for a ticket."""
     session = _session(request, session_id, "replay.html")
     recording, batches = recording_batches(session)
+    manifest = manifest_payload(session, recording)
     body = standalone_html(
         short=str(session.pk)[:8],
         ticket=session.link.ticket_ref,
         started=session.started_at,
-        manifest=manifest_payload(session, recording),
+        manifest=manifest,
         steps=steps_payload(recording, batches),
+        notes=notes_payload(session, manifest["start_ts"]),
         chunk=lambda index: source.chunk_events(session, index),
     )
     response = StreamingHttpResponse(body, content_type="text/html; charset=utf-8")

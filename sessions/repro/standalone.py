@@ -60,9 +60,11 @@ def standalone_html(
     started: Any,
     manifest: dict[str, Any],
     steps: dict[str, Any],
+    notes: dict[str, Any],
     chunk: Callable[[int], list[dict]],
 ) -> Iterator[str]:
-    """The HTML document in pieces: head and page, then one `<script type=application/json>` per chunk."""
+    """The HTML document in pieces: head and page (with the steps and the agents' notes, read-only), then one
+    `<script type=application/json>` per chunk."""
     script = _read(SCRIPT).replace("</script", "<\\/script")
     css = "\n".join(_read(path) for path in STYLES).replace("</style", "<\\/style")
     config = {
@@ -71,6 +73,7 @@ def standalone_html(
         "manifest": "inline:manifest",
         "chunk": "inline:chunk/",
         "steps": "inline:steps",
+        "notes": "inline:notes",
         "state": "archived",
     }
     page = render_to_string(
@@ -85,6 +88,7 @@ def standalone_html(
             "player_config": config,
             "manifest": manifest,
             "steps": steps,
+            "notes": notes,
         },
     )
     head, tail = page.split(CHUNK_MARK, 1)

@@ -13,6 +13,7 @@ import pytest
 from django.test import Client
 from selenium.webdriver.common.by import By
 
+from notes.services import add_note
 from tests.e2e.demo_recording import record_checkout_failure
 from tests.e2e.live_helpers import iframe_text, panel_rows, poll
 from tests.helpers import live
@@ -25,8 +26,13 @@ def test_html_export_opens_from_disk_and_plays_with_panels_and_steps_offline(
     daphne_server, redis_db, tmp_path
 ):
     recording = record_checkout_failure(daphne_server.url, redis_db)
+    agent = live.make_agent("alice")
+    start = Client()
+    start.force_login(agent)
+    start_ts = start.get(f"/sessions/{recording.id}/notes").json()["start_ts"]
+    add_note(recording.session, agent, ts=start_ts + 1500, text="Card field <b>loses</b> focus here")
     client = Client()
-    client.force_login(live.make_agent())
+    client.force_login(agent)
     response = client.get(f"/sessions/{recording.id}/export/replay.html")
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('.replay.html"')
@@ -58,6 +64,9 @@ def test_html_export_opens_from_disk_and_plays_with_panels_and_steps_offline(
             for a in viewer.find_elements(By.CSS_SELECTOR, "[data-step-list] a.step")
             if "POST /demo/api/pay" in a.text
         )
+        note = viewer.find_element(By.CSS_SELECTOR, "[data-note-list] a.note")
+        assert note.text.endswith("alice Card field <b>loses</b> focus here")
+        assert viewer.find_elements(By.CSS_SELECTOR, "[data-note-form]") == []  # read-only offline
         pay.click()
         poll(lambda: iframe_text(viewer, "h1") == "Checkout", timeout=5)
         viewer.find_element(By.CSS_SELECTOR, "[data-play]").click()

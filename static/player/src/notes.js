@@ -32,8 +32,8 @@ export async function startNotes(config) {
   if (!root) return;
   const list = $("[data-note-list]", root);
   const form = $("[data-note-form]", root);
-  const error = $("[data-note-error]", root);
-  const at = $("[data-note-at]", root);
+  const error = form && $("[data-note-error]", root);
+  const at = form && $("[data-note-at]", root);
   const wanted = Number(new URLSearchParams(window.location.search).get("note"));
   let startTs = 0;
 
@@ -48,6 +48,7 @@ export async function startNotes(config) {
   }
 
   async function request(options = {}) {
+    if (!options.method && config.load) return config.load(config.notes); // the HTML export: inline, read-only
     const response = await fetch(config.notes, {
       credentials: "same-origin",
       headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
@@ -63,6 +64,7 @@ export async function startNotes(config) {
   } catch {
     list.replaceChildren(h("li", { class: "rows-empty" }, "The notes could not be loaded."));
   }
+  if (!form) return;
   setInterval(() => {
     const now = window.__srReplay?.now;
     if (typeof now === "number" && startTs) at.textContent = fmtClock(Math.max(0, now - startTs));

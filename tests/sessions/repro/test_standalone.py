@@ -20,6 +20,7 @@ def document() -> str:
             started=datetime(2026, 12, 1, tzinfo=UTC),
             manifest={"chunks": [{"index": 0}, {"index": 1}], "markers": [{"label": EVIL}]},
             steps={"start_ts": 0, "steps": [{"action": EVIL}], "truncated": False},
+            notes={"start_ts": 0, "notes": [{"id": 1, "ts": 5, "t": 0.0, "text": EVIL, "author": EVIL}]},
             chunk=lambda index: chunk,
         )
     )
@@ -30,7 +31,8 @@ def test_recorded_text_never_becomes_markup_in_the_html_export():
     assert EVIL not in html
     assert "<img" not in html
     scripts = re.findall(r"<script[^>]*>", html)
-    # The config, manifest, steps and two chunks as inert JSON, and one executable script: the player.
+    # The config, manifest, steps, notes and two chunks as inert JSON, and one executable script: the player.
+    assert scripts.count('<script id="sr-notes" type="application/json">') == 1
     assert scripts.count('<script id="sr-chunk-0" type="application/json">') == 1
     assert scripts.count('<script id="sr-chunk-1" type="application/json">') == 1
     assert [s for s in scripts if "application/json" not in s] == ["<script>"]
