@@ -139,9 +139,9 @@ class ObjectWriter:
 
 
 def _page(href) -> str | None:
-    """A page's identity for the dictionary: its URL without the fragment (a single-page app's routes
-    often live there, and its checkouts then repeat one document)."""
-    return str(href).split("#", 1)[0] if href else None
+    """A page's identity for the dictionary: its URL, fragment included. Without the fragment the recorded
+    SPA kept one snapshot in the dictionary instead of one per route: 0.37x gzip instead of 0.28x."""
+    return str(href) if href else None
 
 
 def _sha256(data: bytes) -> str:
