@@ -142,7 +142,9 @@ class MagicLinkAdmin(admin.ModelAdmin):
             return "None yet."
         rows = (
             (
-                f"/sessions/{s.id}/live" if s.state == SessionState.LIVE else f"/sessions/{s.id}/",
+                reverse(
+                    "recordings:live" if s.state == SessionState.LIVE else "recordings:replay", args=[s.id]
+                ),
                 "Watch live" if s.state == SessionState.LIVE else "Replay",
                 s.get_state_display(),
                 s.started_at.strftime("%Y-%m-%d %H:%M"),

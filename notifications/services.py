@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 
 from .models import Notification
@@ -25,7 +26,7 @@ def on_link_accepted(sender, link, session, **kwargs) -> None:
         user_id=link.created_by_id,
         text=f"{who} is sharing now",
         action_label="Watch",
-        action_url=f"/sessions/{session.pk}/live",
+        action_url=reverse("recordings:live", args=[session.pk]),
     )
     Notification.objects.filter(created_at__lt=timezone.now() - timedelta(days=KEEP_DAYS)).delete()
 

@@ -8,6 +8,8 @@ from .views import list as list_views
 from .views import live as live_views
 from .views import replay as replay_views
 
+app_name = "recordings"
+
 urlpatterns: list = [
     # Agent pages (live view / replay UI engineer).
     path("sessions/", list_views.session_list, name="list"),

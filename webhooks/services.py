@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from . import conf, payloads, signing
@@ -45,8 +46,8 @@ def session_facts(session) -> dict[str, Any]:
         "ended_at": session.ended_at.isoformat() if session.ended_at else None,
         "errors": session.error_count,
         "failed_requests": session.failed_request_count,
-        "replay_url": _absolute(f"/sessions/{session.pk}/"),
-        "live_url": _absolute(f"/sessions/{session.pk}/live"),
+        "replay_url": _absolute(reverse("recordings:replay", args=[session.pk])),
+        "live_url": _absolute(reverse("recordings:live", args=[session.pk])),
     }
 
 

@@ -36,6 +36,7 @@ from uuid import UUID
 import msgpack
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.urls import reverse
 
 from supportreplay.audit import record
 from supportreplay.clientip import scope_client_ip
@@ -285,7 +286,7 @@ class WatchConsumer(NoDbCleanupWebsocketConsumer):
                 "t": "ended",
                 "state": str(state[0]),
                 "reason": str(state[1]),
-                "replay_url": f"/sessions/{self.session_id}/",
+                "replay_url": reverse("recordings:replay", args=[self.session_id]),
             }
         )
         await self.close(code=1000)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from notes.services import notes_markdown
@@ -43,7 +44,7 @@ def _batches(session: RecordingSession):
 
 
 def replay_url(request: HttpRequest, session: RecordingSession) -> str:
-    path = f"/sessions/{session.pk}/"
+    path = reverse("recordings:replay", args=[session.pk])
     base = settings.SUPPORTREPLAY_PUBLIC_URL.rstrip("/")
     return f"{base}{path}" if base else request.build_absolute_uri(path)
 

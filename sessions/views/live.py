@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from ..models import RecordingSession
 from ..permissions import agent_required
@@ -22,7 +23,7 @@ def live_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
             "mode": "live",
             "session": str(session.pk),
             "ws": f"/ws/watch/{session.pk}/",
-            "replay": f"/sessions/{session.pk}/",
+            "replay": reverse("recordings:replay", args=[session.pk]),
             "state": session.state,
         },
     }

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 
 from ..models import RecordingSession
 from ..permissions import EXPORT_PERMISSION, agent_required
@@ -16,26 +17,27 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
         RecordingSession.objects.select_related("link", "link__created_by"), pk=session_id
     )
     # `session.replay` is audited by the data API's manifest view, which is what opens a recording.
-    base = f"/sessions/{session.pk}"
+    args = [session.pk]
     context = {
         "session": session,
         "link": session.link,
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
         "exports": [
-            ("Events JSON", f"{base}/export/events.json"),
-            ("Network HAR", f"{base}/export/network.har"),
-            ("Bug report", f"{base}/export/report.md"),
-            ("Playwright test", f"{base}/export/playwright.zip"),
-            ("Replay as one HTML file", f"{base}/export/replay.html"),
+            ("Events JSON", reverse("recordings:export-events", args=args)),
+            ("Network HAR", reverse("recordings:export-har", args=args)),
+            ("Bug report", reverse("recordings:export-report", args=args)),
+            ("Playwright test", reverse("recordings:export-pw", args=args)),
+            ("Replay as one HTML file", reverse("recordings:export-html", args=args)),
         ],
         "player_config": {
             "mode": "replay",
             "session": str(session.pk),
-            "manifest": f"{base}/data/manifest",
-            "chunk": f"{base}/data/chunks/",
-            "steps": f"{base}/data/steps",
-            "notes": f"{base}/notes",
-            "live": f"{base}/live",
+            "manifest": reverse("recordings:replay-data-manifest", args=args),
+            # The player appends a chunk's index to this prefix.
+            "chunk": reverse("recordings:replay-data-chunk", args=[session.pk, 0]).removesuffix("0"),
+            "steps": reverse("recordings:replay-data-steps", args=args),
+            "notes": reverse("session-notes", args=args),
+            "live": reverse("recordings:live", args=args),
             "state": session.state,
         },
     }
