@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from sessions import keys
+from sessions.store import plain_ev
 from tests.e2e.conftest import wait_for
 from tests.e2e.fidelity_helpers import open_prefs
 from tests.e2e.live_helpers import iframe_text, poll, sign_in
@@ -27,7 +28,7 @@ def customer():
 
 def full_snapshots(redis, session_id) -> list[tuple[str, int]]:
     return [
-        (entry_id.decode(), len(fields[b"ev"]))
+        (entry_id.decode(), len(plain_ev(fields[b"ev"])))  # stored compressed; the size the page had
         for entry_id, fields in redis.xrange(keys.events(session_id))
         if fields.get(b"full") == b"1"
     ]
