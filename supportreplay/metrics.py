@@ -1,10 +1,8 @@
-"""`/metrics`: Prometheus text exposition (format 0.0.4), written by hand: a few counters do not need a
-client library.
+"""`/metrics`: Prometheus text exposition (format 0.0.4) through prometheus_client.
 
 Two kinds of values, as Prometheus expects from a multi-process deployment:
 - per process (each daphne is scraped on its own address): ingest batches and events, the ack latency
-  histogram, the process's RSS. `observe_ack` sits on the ingest hot path, so it is a few integer
-  additions in memory, no I/O.
+  histogram, the process's RSS. `observe_ack` sits on the ingest hot path: in-memory counters, no I/O.
 - global, read at scrape time: sessions per state and archive failures from the database; archive runs
   and durations from a Redis hash that every Celery worker adds to (`observe_archive`); Redis memory,
   eviction policy, and the memory of live sessions' streams (`MEMORY USAGE`, sampled and bounded).
@@ -21,11 +19,19 @@ import logging
 import os
 import time
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
+from prometheus_client.utils import floatToGoString
 
 log = logging.getLogger(__name__)
 
@@ -42,37 +48,30 @@ def archive_key() -> str:
     return "sr:metrics:archive"
 
 
-class Histogram:
-    """Cumulative-on-output histogram of one process: per-bucket counts, sum, count."""
-
-    def __init__(self, buckets: tuple[float, ...]) -> None:
-        self.buckets = buckets
-        self.counts = [0] * (len(buckets) + 1)  # the last slot is +Inf
-        self.sum = 0.0
-        self.count = 0
-
-    def observe(self, value: float) -> None:
-        self.counts[bisect_left(self.buckets, value)] += 1
-        self.sum += value
-        self.count += 1
-
-    def cumulative(self) -> list[int]:
-        out, running = [], 0
-        for n in self.counts:
-            running += n
-            out.append(running)
-        return out
-
-
-_ack = Histogram(ACK_BUCKETS)
-_ingested = {"batches": 0, "events": 0}
+# No `_created` series: the exposition keeps the metric names and samples it has always had.
+disable_created_metrics()
+# Not in prometheus_client's default registry: `render` exposes exactly what is listed here.
+_ack = Histogram(
+    "supportreplay_ingest_ack_seconds",
+    "Server time from a decoded batch to its ack (redaction, Redis append, send), this process.",
+    buckets=ACK_BUCKETS,
+    registry=None,
+)
+_batches = Counter(
+    "supportreplay_ingest_batches",
+    "Batches acked by this process's ingest sockets (duplicates included: each was acked).",
+    registry=None,
+)
+_events = Counter(
+    "supportreplay_ingest_events", "rrweb events in the batches acked by this process.", registry=None
+)
 
 
 def observe_ack(seconds: float, events: int) -> None:
     """The ingest consumer acked a batch of `events` events `seconds` after it started handling it."""
     _ack.observe(seconds)
-    _ingested["batches"] += 1
-    _ingested["events"] += events
+    _batches.inc()
+    _events.inc(events)
 
 
 def observe_archive(run: Callable[[str], Any], session_id: str) -> Any:
@@ -107,64 +106,40 @@ def _record_archive(status: str, seconds: float) -> None:
 # --- exposition ----------------------------------------------------------------------------------------
 
 
-def _escape(value: object) -> str:
-    return str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-
-
-def _labels(labels: dict[str, str] | None) -> str:
-    if not labels:
-        return ""
-    return "{" + ",".join(f'{k}="{_escape(v)}"' for k, v in labels.items()) + "}"
-
-
-def _number(value: float) -> str:
-    if value == float("inf"):
-        return "+Inf"
-    return repr(float(value)) if isinstance(value, float) else str(value)
-
-
 class Exposition:
+    """The metric families of one scrape, built from values read at scrape time."""
+
     def __init__(self) -> None:
-        self.lines: list[str] = []
+        self.families: list[Metric] = []
 
     def metric(
         self, name: str, kind: str, help_text: str, samples: Iterable[tuple[dict | None, float]]
     ) -> None:
-        self.lines += [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}"]
-        self.lines += [f"{name}{_labels(labels)} {_number(value)}" for labels, value in samples]
+        samples = list(samples)
+        labels = list(samples[0][0] or {}) if samples else []
+        family_type = {"counter": CounterMetricFamily, "gauge": GaugeMetricFamily}[kind]
+        family = family_type(name, help_text, labels=labels)
+        for sample_labels, value in samples:
+            family.add_metric([str(v) for v in (sample_labels or {}).values()], value)
+        self.families.append(family)
 
     def histogram(
         self, name: str, help_text: str, buckets: tuple[float, ...], cumulative: list[int], total: float
     ) -> None:
-        self.lines += [f"# HELP {name} {help_text}", f"# TYPE {name} histogram"]
-        for bound, count in zip((*buckets, float("inf")), cumulative, strict=True):
-            self.lines.append(f'{name}_bucket{{le="{_number(bound)}"}} {count}')
-        self.lines += [f"{name}_sum {_number(float(total))}", f"{name}_count {cumulative[-1]}"]
+        bounds = [floatToGoString(bound) for bound in (*buckets, float("inf"))]
+        self.families.append(
+            HistogramMetricFamily(
+                name, help_text, buckets=list(zip(bounds, cumulative, strict=True)), sum_value=float(total)
+            )
+        )
 
-    def text(self) -> str:
-        return "\n".join(self.lines) + "\n"
+    def collect(self) -> Iterator[Metric]:
+        yield from self.families
 
 
 def _process(out: Exposition) -> None:
-    out.metric(
-        "supportreplay_ingest_batches_total",
-        "counter",
-        "Batches acked by this process's ingest sockets (duplicates included: each was acked).",
-        [(None, _ingested["batches"])],
-    )
-    out.metric(
-        "supportreplay_ingest_events_total",
-        "counter",
-        "rrweb events in the batches acked by this process.",
-        [(None, _ingested["events"])],
-    )
-    out.histogram(
-        "supportreplay_ingest_ack_seconds",
-        "Server time from a decoded batch to its ack (redaction, Redis append, send), this process.",
-        ACK_BUCKETS,
-        _ack.cumulative(),
-        _ack.sum,
-    )
+    for metric in (_batches, _events, _ack):
+        out.families.extend(metric.collect())
     out.metric(
         "process_resident_memory_bytes", "gauge", "Resident memory of this process.", [(None, _rss_bytes())]
     )
@@ -323,7 +298,9 @@ def render() -> str:
         "1 when a source could not be read during this scrape.",
         [({"source": name}, value) for name, value in errors.items()],
     )
-    return out.text()
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(out)
+    return generate_latest(registry).decode()
 
 
 # --- the view ------------------------------------------------------------------------------------------
