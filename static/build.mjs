@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { applyRrwebFixes } from "./rrweb_fixes.mjs";
+import { applyRrwebFixes, applyRrwebTrims } from "./rrweb_fixes.mjs";
 
 const root = dirname(fileURLToPath(import.meta.url));
 const entries = [
@@ -20,19 +20,14 @@ const entries = [
 // rrweb's flat ESM build evaluates two PostCSS copies at import time (replay-only CSS rewriting): a CJS
 // wrapper call without a purity annotation and bare `import_postcss.default.x;` reads. Marking the call pure
 // and dropping the no-op reads lets esbuild tree-shake PostCSS out of a record-only bundle (about -37 KB
-// gzipped). Semantics are unchanged: code that does use PostCSS still gets it, evaluated lazily.
+// gzipped). Semantics are unchanged: code that does use PostCSS still gets it, evaluated lazily. Every fix
+// and trim (static/rrweb_fixes.mjs) must match where it expects to, or the build stops with its name.
 const trimRrweb = {
   name: "trim-rrweb",
   setup(b) {
     b.onLoad({ filter: /[\\/]rrweb[\\/]dist[\\/]rrweb\.js$/ }, async (args) => ({
       loader: "js",
-      contents: applyRrwebFixes(await readFile(args.path, "utf8"))
-        .replace(/^import_postcss(\$1)?\.default(\.\w+)?;$/gm, "")
-        .replace(
-          /^var (import_postcss\S*) = \/\* @__PURE__ \*\/ (__toESM\S*)\(\(/gm,
-          "var $1 = /* @__PURE__ */ $2(/* @__PURE__ */ (",
-        )
-        .replace(/^var (postcss_default\S*) = (import_postcss\S*)\.default;$/gm, "var $1 = (...a) => $2.default(...a);"),
+      contents: applyRrwebTrims(applyRrwebFixes(await readFile(args.path, "utf8"))),
     }));
   },
 };

@@ -36,3 +36,42 @@ export function applyRrwebFixes(source, fixes = RRWEB_FIXES) {
   return out;
 }
 
+// Size trims of rrweb's flat ESM build (see build.mjs): patterns, each with the number of places it must
+// match (`count`) or at least (`min`). A trim that stops matching would silently put PostCSS back into the
+// recorder (about +37 KB gzipped), so it stops the build like a fix does.
+export const RRWEB_TRIMS = [
+  {
+    why: "no-op PostCSS default reads dropped",
+    pattern: /^import_postcss(\$1)?\.default(\.\w+)?;$/gm,
+    replace: "",
+    min: 1,
+  },
+  {
+    why: "PostCSS CJS wrapper calls marked pure",
+    pattern: /^var (import_postcss\S*) = \/\* @__PURE__ \*\/ (__toESM\S*)\(\(/gm,
+    replace: "var $1 = /* @__PURE__ */ $2(/* @__PURE__ */ (",
+    count: 2,
+  },
+  {
+    why: "postcss_default read lazily",
+    pattern: /^var (postcss_default\S*) = (import_postcss\S*)\.default;$/gm,
+    replace: "var $1 = (...a) => $2.default(...a);",
+    count: 1,
+  },
+];
+
+export function applyRrwebTrims(source, trims = RRWEB_TRIMS) {
+  let out = source;
+  for (const trim of trims) {
+    const count = (out.match(trim.pattern) || []).length;
+    const ok = trim.count === undefined ? count >= (trim.min ?? 1) : count === trim.count;
+    if (!ok) {
+      const wanted = trim.count === undefined ? `at least ${trim.min ?? 1}` : String(trim.count);
+      throw new Error(
+        `rrweb trim "${trim.why}" matched ${count} times instead of ${wanted}: rrweb changed; update static/rrweb_fixes.mjs`,
+      );
+    }
+    out = out.replace(trim.pattern, trim.replace);
+  }
+  return out;
+}
