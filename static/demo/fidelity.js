@@ -18,6 +18,15 @@
     }
   };
   draw();
+  // ?animate=1: redraw with new data every animation frame (bench/canvas_cost.py).
+  if (new URLSearchParams(window.location.search).get("animate") === "1") {
+    const tick = () => {
+      week += 1;
+      draw();
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+  }
   document.getElementById("chart-next").addEventListener("click", () => {
     week += 1;
     draw();
