@@ -5,15 +5,8 @@
 // the server can tell a watcher that falls behind and resynchronise it from the newest full snapshot.
 import { decode } from "@msgpack/msgpack";
 import { $ } from "./dom.js";
-import {
-  LatencyProbe,
-  estimateRecorderNow,
-  eventRows,
-  fromLastSnapshot,
-  idAfter,
-  lastTimestamp,
-  parseViewport,
-} from "./model.js";
+import { LiveFeed } from "./livefeed.js";
+import { LatencyProbe, eventRows, idAfter, lastTimestamp, parseViewport } from "./model.js";
 import { Panels } from "./panels.js";
 import { PartJoiner } from "./parts.js";
 import { createReplayer } from "./stage.js";
@@ -23,7 +16,6 @@ const CLOSE_MESSAGES = {
   4403: "You don't have permission to watch sessions.",
   4404: "This session does not exist.",
 };
-const DRIFT_LIMIT_MS = 3000;
 const ACK_EVERY_MS = 500;
 
 export function startLive(config) {
@@ -49,19 +41,17 @@ export function startLive(config) {
     ws: null,
     ended: false,
     retries: 0,
-    catching: false,
-    buffer: [],
     replayer: null,
-    tab: null,
-    baseline: 0,
-    startedAt: 0,
-    sinceSnapshot: [],
     lastPanelId: null,
     meta: {},
     probe: new LatencyProbe(),
     lastBatchAt: 0,
     frames: 0,
   };
+  // Catch-up, tab switches and drift are decided by LiveFeed (pure, node-tested); this file carries out
+  // its steps on the Replayer and the page.
+  const feed = new LiveFeed(fallbackMeta);
+  state.feed = feed;
   window.__srLive = state; // read by tests and handy in the console
 
   function setConn(kind, label) {
@@ -94,66 +84,23 @@ export function startLive(config) {
     return { href: state.meta.page_url, width: vp.width, height: vp.height };
   }
 
-  function rebuild(events, recorderNow) {
-    if (state.replayer) state.replayer.destroy();
-    // No virtual DOM in live mode: rrweb casts the catch-up (events older than the live baseline) as
-    // "sync" events, which with a virtual DOM go into it and are only written to the page by a seek's
-    // flush, which live mode never does; every later mutation then went to the virtual DOM too.
-    state.replayer = createReplayer(ui.stage, [], { liveMode: true, useVirtualDom: false });
-    state.baseline = recorderNow || lastTimestamp(events);
-    state.startedAt = performance.now();
-    state.replayer.startLive(state.baseline);
-    for (const event of events) state.replayer.addEvent(event);
-    state.sinceSnapshot = events.slice();
-    overlay(null);
-  }
-
-  function startFrom(entry, frameNow) {
-    const events = fromLastSnapshot(entry.events, fallbackMeta());
-    if (!events) return false;
-    state.tab = entry.tab;
-    rebuild(events, estimateRecorderNow(entry, frameNow));
-    return true;
-  }
-
-  function finishCatchUp(frameNow) {
-    const buffer = state.buffer;
-    state.buffer = [];
-    state.catching = false;
-    let start = -1;
-    for (let i = buffer.length - 1; i >= 0; i -= 1) {
-      if (buffer[i].full) {
-        start = i;
-        break;
+  function show(steps) {
+    for (const step of steps) {
+      if (step.wait) {
+        overlay("Waiting for the customer's page…");
+      } else if (step.start) {
+        if (state.replayer) state.replayer.destroy();
+        // No virtual DOM in live mode: rrweb casts the catch-up (events older than the live baseline) as
+        // "sync" events, which with a virtual DOM go into it and are only written to the page by a seek's
+        // flush, which live mode never does; every later mutation then went to the virtual DOM too.
+        state.replayer = createReplayer(ui.stage, [], { liveMode: true, useVirtualDom: false });
+        state.replayer.startLive(step.baseline);
+        for (const event of step.start) state.replayer.addEvent(event);
+        overlay(null);
+      } else if (step.add) {
+        for (const event of step.add) state.replayer.addEvent(event);
       }
     }
-    if (start < 0) {
-      if (state.replayer) return; // a resync without a snapshot: keep what is shown
-      overlay("Waiting for the customer's page…");
-      return;
-    }
-    const tab = buffer[start].tab;
-    const events = buffer.slice(start).filter((b) => b.tab === tab).flatMap((b) => b.events);
-    const startEvents = fromLastSnapshot(events, fallbackMeta());
-    if (!startEvents) return;
-    state.tab = tab;
-    rebuild(startEvents, estimateRecorderNow(buffer[buffer.length - 1], frameNow));
-  }
-
-  function applyTail(entry, frameNow) {
-    if (!state.replayer || (entry.tab !== state.tab && entry.full)) {
-      // First page, or the customer is now in another tab: start from that tab's snapshot.
-      if (entry.full) startFrom(entry, frameNow);
-      return;
-    }
-    if (entry.tab !== state.tab) return;
-    for (const event of entry.events) state.replayer.addEvent(event);
-    if (entry.full) state.sinceSnapshot = fromLastSnapshot(entry.events, fallbackMeta()) || entry.events;
-    else state.sinceSnapshot.push(...entry.events);
-    // rrweb schedules events against the recorder clock estimated at start; if that estimate was early,
-    // new events would wait. Restart the timer from the current snapshot when it drifts too far.
-    const due = lastTimestamp(entry.events) - state.baseline - (performance.now() - state.startedAt);
-    if (due > DRIFT_LIMIT_MS) rebuild(state.sinceSnapshot, estimateRecorderNow(entry, frameNow));
   }
 
   function onBatch(frame, receivedAt) {
@@ -169,10 +116,9 @@ export function startLive(config) {
       panels.add(events.flatMap(eventRows));
       state.lastPanelId = entry.id;
     }
-    if (state.catching) {
-      state.buffer.push(entry);
-    } else {
-      applyTail(entry, frame.now);
+    const catching = feed.catching;
+    show(feed.batch(entry, frame.now, performance.now()));
+    if (!catching) {
       if (events.length) state.probe.observe(frame.now, lastTimestamp(events), receivedAt);
       state.lastBatchAt = receivedAt;
     }
@@ -216,15 +162,14 @@ export function startLive(config) {
         applyMeta(frame.meta);
         break;
       case "reset":
-        state.catching = true;
-        state.buffer = [];
+        feed.reset();
         if (!state.replayer) overlay(frame.reason === "resync" ? "Catching up…" : "Loading the customer's page…");
         break;
       case "batch":
         onBatch(frame, receivedAt);
         break;
       case "live":
-        finishCatchUp(frame.now);
+        show(feed.finishCatchUp(frame.now, performance.now()));
         applyMeta(state.meta);
         break;
       case "status":
