@@ -30,19 +30,21 @@ class PreparedBatch:
     stats: BatchStats
 
 
-def prepare(frame: EventsFrame) -> PreparedBatch:
-    events = redact_events(frame["events"])
+def prepare(frame: EventsFrame, mask_all_text: bool = False) -> PreparedBatch:
+    events = redact_events(frame["events"], mask_all_text=mask_all_text)
     return PreparedBatch(frame["seq"], encode_events(events), batch_stats(events))
 
 
-def decode(data: Any, limits: Limits) -> tuple[ClientFrame, PreparedBatch | None]:
-    """One frame after hello; an events frame comes back prepared as well."""
+def decode(
+    data: Any, limits: Limits, mask_all_text: bool = False
+) -> tuple[ClientFrame, PreparedBatch | None]:
+    """One frame after hello; an events frame comes back prepared (redacted with the link's options)."""
     frame = decode_frame(data, limits)
-    return frame, (prepare(frame) if frame["t"] == "events" else None)
+    return frame, (prepare(frame, mask_all_text) if frame["t"] == "events" else None)
 
 
-def prepare_parts(seq: int, blob: bytes, limits: Limits) -> PreparedBatch:
-    return prepare(decode_batch(seq, blob, limits))
+def prepare_parts(seq: int, blob: bytes, limits: Limits, mask_all_text: bool = False) -> PreparedBatch:
+    return prepare(decode_batch(seq, blob, limits), mask_all_text)
 
 
 _executor: ThreadPoolExecutor | None = None

@@ -89,6 +89,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             await self.close(code=int(CloseCode.ORIGIN_NOT_ALLOWED))
             return
         self.limits = limits_from_settings()
+        self.mask_all_text = False
         self.limiter = ConnectionLimiter.from_settings()
         self.parts = PartAssembler(self.limits, part_budget())
         self.store = async_store()
@@ -129,7 +130,9 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 return
             if not process_sockets().allow_bytes(self.session_id, size, time.monotonic()):
                 raise ProtocolError(CloseCode.RATE_LIMITED, "session rate limit")
-            frame, prepared = await ingest_prepare.run(size, ingest_prepare.decode, bytes_data, self.limits)
+            frame, prepared = await ingest_prepare.run(
+                size, ingest_prepare.decode, bytes_data, self.limits, self.mask_all_text
+            )
             if frame["t"] == "events":
                 if self.parts.pending:
                     raise ProtocolError(CloseCode.MALFORMED, "events while parts are incomplete")
@@ -198,6 +201,8 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             raise ProtocolError(CloseCode.SESSION_ENDED, "session ended")
         self.counted = True
         self.tab = frame["tab"]
+        # The link's "mask all text" is enforced again here, whatever the recorder did.
+        self.mask_all_text = bool(session.options["mask_all_text"])
         for task in self.tasks:
             task.cancel()
         self.tasks = [asyncio.create_task(self._heartbeat())]
@@ -212,7 +217,9 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 self.tasks.append(asyncio.create_task(self._parts_deadline(self.parts.started)))
             return
         seq, blob = whole
-        prepared = await ingest_prepare.run(len(blob), ingest_prepare.prepare_parts, seq, blob, self.limits)
+        prepared = await ingest_prepare.run(
+            len(blob), ingest_prepare.prepare_parts, seq, blob, self.limits, self.mask_all_text
+        )
         await self._store(prepared)
 
     async def _store(self, batch: PreparedBatch) -> None:

@@ -45,14 +45,14 @@ async def ready_recorder(live, tab="tab-1", origin="http://testserver"):
 
 
 async def test_happy_path_stores_exactly_the_batches_sent_and_acks_each():
-    live = await new_session(capture_network_bodies=True, mask_all_text=True)
+    live = await new_session(capture_network_bodies=True)
     recorder, ready = await ready_recorder(live)
     assert ready["acked"] == -1
     assert ready["options"] == {
         "console": True,
         "network": True,
         "bodies": True,
-        "mask_all_text": True,
+        "mask_all_text": False,
         "checkout_ms": 300000,
         "company": "Acme Inc.",
         "max_frame": 1024 * 1024,
@@ -72,6 +72,26 @@ async def test_happy_path_stores_exactly_the_batches_sent_and_acks_each():
     assert meta.page_url == "http://testserver/demo/cart"
     await recorder.disconnect()
     assert store.read_meta(live.id).connected == 0
+
+
+async def test_mask_all_text_is_enforced_by_the_server_whatever_the_recorder_sent():
+    live = await new_session(mask_all_text=True)
+    recorder, ready = await ready_recorder(live)
+    assert ready["options"]["mask_all_text"] is True
+    # A recorder that ignored the option sends clear text, a clear page URL and a clear title.
+    events = [
+        meta_event(href="http://testserver/orders/4471?name=Jane"),
+        full_snapshot_event(text="Jane Doe"),
+    ]
+    assert await recorder.events(0, events) == {"t": "ack", "seq": 0}
+    await recorder.send(
+        {"t": "part", "seq": 1, "i": 0, "n": 1, "data": pack([full_snapshot_event(text="Bob")])}
+    )
+    assert await recorder.receive() == {"t": "ack", "seq": 1}
+    stored = repr([b.events for b in store.read_events(live.id)])
+    for clear in ("Jane", "Doe", "Bob", "4471", "/orders"):
+        assert clear not in stored
+    await recorder.disconnect()
 
 
 async def test_resend_after_reconnect_is_stored_once_acked_again_and_ready_tells_where_to_resume():
