@@ -16,8 +16,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from sessions.models import SessionState
-
 # admin_records and admin_agents register the other models (records, API tokens, users).
 from supportreplay import audit
 
@@ -142,10 +140,8 @@ class MagicLinkAdmin(admin.ModelAdmin):
             return "None yet."
         rows = (
             (
-                reverse(
-                    "recordings:live" if s.state == SessionState.LIVE else "recordings:replay", args=[s.id]
-                ),
-                "Watch live" if s.state == SessionState.LIVE else "Replay",
+                reverse("recordings:live" if s.is_live else "recordings:replay", args=[s.id]),
+                "Watch live" if s.is_live else "Replay",
                 s.get_state_display(),
                 s.started_at.strftime("%Y-%m-%d %H:%M"),
             )

@@ -16,7 +16,7 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from sessions.agent_group import GROUP_NAME
+from supportreplay.roles import AGENT_GROUP_NAME as GROUP_NAME
 
 
 def has_display_name(user) -> bool:

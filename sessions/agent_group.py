@@ -4,7 +4,8 @@ Created by a data migration for real databases, and again after every `flush` (p
 transactional test flushes the database and would otherwise leave the product without its agent group.
 """
 
-GROUP_NAME = "Support agent"
+from supportreplay.roles import AGENT_GROUP_NAME as GROUP_NAME
+
 PERMISSIONS = [
     ("magiclinks", "add_magiclink"),
     ("magiclinks", "view_magiclink"),
