@@ -71,8 +71,10 @@ class SimulatedRecorder:
             self.url, self.credential, origin=self.origin, tab=self.tab, open_timeout=30, rng=self.rng
         )
         await client.start()
+        snapshot_seq = -1
         try:
             await asyncio.wait_for(client.ready.wait(), 30)
+            snapshot_seq = client.next_seq
             self._push(client, full_snapshot_batch(self.page_url, self.snapshot_kb, now_ms()))
             _, max_id = snapshot_template(self.snapshot_kb)
             mix = EventMix(self.rng, max_id, self.page_url)
@@ -94,7 +96,7 @@ class SimulatedRecorder:
                 continue
             pushed_at, count, wall = self.pushed[seq]
             latency = (acked_at - pushed_at) * 1000
-            if seq == 0:
+            if seq == snapshot_seq:
                 self.stats.snapshot_ack_ms.append(latency)
             else:
                 self.stats.ack_ms.append(latency)
