@@ -214,5 +214,6 @@ def test_an_admin_can_allow_the_recorded_sites_assets(
         sign_in(agent_browser, server.url, agent)
         site.reset()
         agent_browser.get(f"{server.url}/sessions/{recording.id}/?t=0")
-        wait_for(lambda: _rebuilt(agent_browser), timeout=30, message="replay rebuilt the page")
+        # Paused at 0: the first snapshot is on screen (the late image, 300 ms on, is not yet).
+        wait_for(lambda: iframe_text(agent_browser, "#ready") == "recorded", timeout=30, message="replay")
         wait_for(lambda: site.asset_hits() > 0, timeout=20, message="the replay loads the site's images")
