@@ -3,6 +3,7 @@
 Generic on purpose (the live-view tests use them too):
 - `daphne_server`: a real daphne process on the test database and test Redis (function scope).
 - `agent_user`: a logged-in-able user in the "Support agent" group, with a random password.
+- `customer`: a second Chromium (1200x900) for the customer's side of a live test.
 - `consented_session`: factory `(target_url, **link_fields) -> LiveSession` (link + live session +
   recording credential, straight through the ORM).
 - `wait_for`, `stream_batches`, `redis_raw_dump`, `banner_text`, `click_banner_button`: plain helpers.
@@ -29,6 +30,17 @@ def daphne_server(redis_db) -> Iterator[Proc]:
         yield proc
     finally:
         proc.stop()
+
+
+@pytest.fixture
+def customer():
+    from tests.helpers.browser import make_driver
+
+    driver = make_driver(1200, 900)
+    try:
+        yield driver
+    finally:
+        driver.quit()
 
 
 @pytest.fixture

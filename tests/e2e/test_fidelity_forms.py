@@ -12,18 +12,8 @@ from selenium.webdriver.support.ui import Select
 from tests.e2e.fidelity_helpers import change_controls, controls, mismatches, open_prefs
 from tests.e2e.live_helpers import poll, sign_in
 from tests.helpers import live
-from tests.helpers.browser import make_driver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def customer():
-    driver = make_driver(1200, 900)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def agree(customer_driver, agent_driver, **expected) -> list[str]:

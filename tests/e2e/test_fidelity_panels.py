@@ -12,18 +12,8 @@ from tests.e2e.conftest import all_events, click, wait_for
 from tests.e2e.fidelity_helpers import open_prefs
 from tests.e2e.live_helpers import panel_rows, poll, sign_in
 from tests.helpers import live
-from tests.helpers.browser import make_driver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def customer():
-    driver = make_driver(1200, 900)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def env_value(browser, label: str) -> str | None:

@@ -10,7 +10,6 @@ from tests.e2e.conftest import click
 from tests.e2e.fidelity_helpers import open_prefs
 from tests.e2e.live_helpers import poll, sign_in
 from tests.helpers import live
-from tests.helpers.browser import make_driver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -60,15 +59,6 @@ def close(replay: str | None, expected: str) -> bool:
     return (
         max(abs(int(a) - int(b)) for a, b in zip(replay.split(","), expected.split(","), strict=True)) <= 40
     )
-
-
-@pytest.fixture
-def customer():
-    driver = make_driver(1200, 900)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def test_popover_canvas_and_cross_origin_iframe_in_the_live_view(customer, browser, daphne_server):

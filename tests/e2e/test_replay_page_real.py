@@ -5,14 +5,9 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from sessions.archive.service import archive_session
-from sessions.models import EndReason
-from sessions.services import end_session
-from sessions.store import plain_ev
-from tests.e2e.conftest import banner_text, click, wait_for
+from tests.e2e.demo_recording import record_checkout_failure
 from tests.e2e.live_helpers import iframe_text, panel_rows, poll, sign_in
 from tests.helpers import live
-from tests.helpers.browser import make_driver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -20,31 +15,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(tran
 def test_replay_of_a_real_recording_lists_the_failures_and_seeks_to_the_error(
     daphne_server, browser, redis_db
 ):
-    from tests.sessions.factories import make_session
-
-    recording = make_session(f"{daphne_server.url}/demo/")
-    customer = make_driver(1200, 800)
-    try:
-        customer.get(f"{daphne_server.url}/demo/#sr={recording.credential}")
-        wait_for(lambda: "Sharing this tab" in banner_text(customer), message="banner")
-        click(customer, "add-espresso")
-        click(customer, "throw")
-        click(customer, "checkout-link")
-        wait_for(lambda: "Sharing this tab" in banner_text(customer), message="banner on checkout")
-        click(customer, "pay")
-        wait_for(lambda: customer.find_element(By.ID, "pay-status").is_displayed(), message="payment failed")
-
-        def stored() -> bytes:
-            return b"".join(plain_ev(f[b"ev"]) for _, f in redis_db.xrange(f"sr:{{{recording.id}}}:events"))
-
-        wait_for(
-            lambda: all(part in stored() for part in (b"/demo/api/pay", b"Payment failed", b"discount")),
-            message="the failed payment, its console error and the thrown error are stored",
-        )
-    finally:
-        customer.quit()
-    assert end_session(recording.id, EndReason.STOP)
-    assert archive_session(recording.id).status == "archived"
+    # The shared real recording: add to cart, a thrown error, checkout, a failed payment; archived.
+    recording = record_checkout_failure(daphne_server.url, redis_db)
 
     agent = live.make_agent()
     sign_in(browser, daphne_server.url, agent)
@@ -70,4 +42,3 @@ def test_replay_of_a_real_recording_lists_the_failures_and_seeks_to_the_error(
     poll(lambda: iframe_text(browser, "h1") == "Checkout", timeout=3)
     assert "current" in pay_error.get_attribute("class")
     assert float(browser.find_element(By.CSS_SELECTOR, "[data-timeline]").get_attribute("data-t")) > 0
-    browser.save_screenshot("/tmp/sr-replay-real.png")
