@@ -71,7 +71,15 @@ class MagicLinkAdmin(admin.ModelAdmin):
         ("Where to and why", {"fields": ["target_url", "note"]}),
         (
             "What to record",
-            {"fields": ["capture_console", "capture_network", "capture_network_bodies", "mask_all_text"]},
+            {
+                "fields": [
+                    "capture_console",
+                    "capture_network",
+                    "capture_network_bodies",
+                    "mask_all_text",
+                    "capture_assets",
+                ]
+            },
         ),
         ("Validity", {"fields": [("expires_in", "max_sessions")]}),
     ]
@@ -81,7 +89,15 @@ class MagicLinkAdmin(admin.ModelAdmin):
         ("Where to and why", {"fields": ["target_url", "note"]}),
         (
             "What to record",
-            {"fields": ["capture_console", "capture_network", "capture_network_bodies", "mask_all_text"]},
+            {
+                "fields": [
+                    "capture_console",
+                    "capture_network",
+                    "capture_network_bodies",
+                    "mask_all_text",
+                    "capture_assets",
+                ]
+            },
         ),
         ("Sessions", {"fields": ["sessions_column", "sessions_overview", "consents_overview"]}),
     ]

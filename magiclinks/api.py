@@ -17,7 +17,13 @@ from . import apitokens, services
 from .ratelimit import allow_link_request
 
 STRING_FIELDS = ("customer_name", "customer_email", "ticket_ref", "ticket_url", "note")
-BOOL_FIELDS = ("capture_console", "capture_network", "capture_network_bodies", "mask_all_text")
+BOOL_FIELDS = (
+    "capture_console",
+    "capture_network",
+    "capture_network_bodies",
+    "mask_all_text",
+    "capture_assets",
+)
 ALL_FIELDS = {"target_url", "expires", "max_sessions", *STRING_FIELDS, *BOOL_FIELDS}
 MAX_BODY = 16 * 1024
 

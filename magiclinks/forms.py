@@ -62,6 +62,7 @@ class MagicLinkForm(forms.ModelForm):
             "capture_network",
             "capture_network_bodies",
             "mask_all_text",
+            "capture_assets",
             "max_sessions",
         ]
         labels = {"target_url": "Target URL", "ticket_url": "Ticket URL", "ticket_ref": "Ticket"}

@@ -34,6 +34,12 @@ class MagicLink(models.Model):
     capture_network = models.BooleanField("capture network metadata", default=True)
     capture_network_bodies = models.BooleanField(default=False)
     mask_all_text = models.BooleanField(default=False)
+    capture_assets = models.BooleanField(
+        "capture images and fonts",
+        default=True,
+        help_text="Images and fonts the customer's browser loaded travel with the recording (never with "
+        "'mask all text').",
+    )
     expires_at = models.DateTimeField()
     max_sessions = models.PositiveSmallIntegerField(default=1)
     sessions_used = models.PositiveSmallIntegerField(default=0, editable=False)

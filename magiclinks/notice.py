@@ -19,7 +19,8 @@ from .models import MagicLink
 # Bump when the wording of templates/magiclinks/notice.html changes in substance.
 # 2026-12.1: the note is signed with the display name, never a username.
 # 2026-12.2: what stays hidden matches the privacy contract (docs/PRIVACY.md), names stay visible.
-NOTICE_VERSION = "2026-12.2"
+# 2026-12.3: lists the copies of images and fonts (the link's "capture images and fonts").
+NOTICE_VERSION = "2026-12.3"
 TEMPLATE = "magiclinks/notice.html"
 
 
@@ -46,6 +47,7 @@ def render_notice(link: MagicLink) -> Notice:
         "network": link.capture_network,
         "bodies": link.capture_network and link.capture_network_bodies,
         "mask_all_text": link.mask_all_text,
+        "assets": link.capture_assets and not link.mask_all_text,
         "retention_days": settings.SUPPORTREPLAY_RETENTION_DAYS,
         "idle_minutes": settings.SUPPORTREPLAY_IDLE_MINUTES,
         "max_minutes": settings.SUPPORTREPLAY_MAX_SESSION_MINUTES,

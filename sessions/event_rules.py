@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from .assets import ASSET_TAG, URL_MAX_CHARS
 from .events import CONSOLE_PLUGIN, NETWORK_PLUGIN, EventType, IncrementalSource
 
 # 2000-01-01T00:00:00Z in ms. Timestamps are Date.now() values from the customer's browser; anything
@@ -106,7 +107,19 @@ def _map_payload(data: dict) -> dict:
 def _custom(data: dict) -> None:
     # classify() reads the tag; summary/report read payload.to, payload.message, payload.stack.
     _need(type(data.get("tag")) is str, "custom event tag must be a string")
-    _map_payload(data)
+    payload = _map_payload(data)
+    if data["tag"] == ASSET_TAG:
+        _asset(payload)
+
+
+def _asset(payload: dict) -> None:
+    # The player maps `url` to /sessions/<id>/assets/<sha256>; sessions/assets.extract reads `data`
+    # (and refuses a file that is not what it says without closing the socket).
+    url = payload.get("url")
+    _need(type(url) is str and 0 < len(url) <= URL_MAX_CHARS, "asset url must be a short string")
+    _need(type(payload.get("sha256")) is str, "asset sha256 must be a string")
+    _need(type(payload.get("mime")) is str, "asset mime must be a string")
+    _need(_optional(payload, "data", lambda v: type(v) is str), "asset data must be base64 text")
 
 
 def _plugin(data: dict) -> None:

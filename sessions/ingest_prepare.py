@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 
+from .assets import Asset
+from .assets import extract as extract_assets
 from .protocol import BatchStats, ClientFrame, EventsFrame, Limits, batch_stats, decode_batch, decode_frame
 from .redaction import redact_events
 from .store import encode_events
@@ -28,23 +30,27 @@ class PreparedBatch:
     seq: int
     ev: bytes  # msgpack of the redacted events
     stats: BatchStats
+    assets: list[Asset] = field(default_factory=list)  # captured files, stored apart (sessions/assets.py)
 
 
-def prepare(frame: EventsFrame, mask_all_text: bool = False) -> PreparedBatch:
-    events = redact_events(frame["events"], mask_all_text=mask_all_text)
-    return PreparedBatch(frame["seq"], encode_events(events), batch_stats(events))
+def prepare(frame: EventsFrame, mask_all_text: bool = False, capture_assets: bool = False) -> PreparedBatch:
+    events, found = extract_assets(frame["events"], keep=capture_assets)
+    events = redact_events(events, mask_all_text=mask_all_text)
+    return PreparedBatch(frame["seq"], encode_events(events), batch_stats(events), found)
 
 
 def decode(
-    data: Any, limits: Limits, mask_all_text: bool = False
+    data: Any, limits: Limits, mask_all_text: bool = False, capture_assets: bool = False
 ) -> tuple[ClientFrame, PreparedBatch | None]:
     """One frame after hello; an events frame comes back prepared (redacted with the link's options)."""
     frame = decode_frame(data, limits)
-    return frame, (prepare(frame, mask_all_text) if frame["t"] == "events" else None)
+    return frame, (prepare(frame, mask_all_text, capture_assets) if frame["t"] == "events" else None)
 
 
-def prepare_parts(seq: int, blob: bytes, limits: Limits, mask_all_text: bool = False) -> PreparedBatch:
-    return prepare(decode_batch(seq, blob, limits), mask_all_text)
+def prepare_parts(
+    seq: int, blob: bytes, limits: Limits, mask_all_text: bool = False, capture_assets: bool = False
+) -> PreparedBatch:
+    return prepare(decode_batch(seq, blob, limits), mask_all_text, capture_assets)
 
 
 _executor: ThreadPoolExecutor | None = None

@@ -32,12 +32,17 @@ def sockets(session_id: UUID | str) -> str:
     return f"{_tag(session_id)}:sockets"
 
 
+def assets(session_id: UUID | str) -> str:
+    """Hash: sha256 hex -> stored asset (sessions/assets.py), each captured file once per session."""
+    return f"{_tag(session_id)}:assets"
+
+
 def archive_lock(session_id: UUID | str) -> str:
     return f"{_tag(session_id)}:archive-lock"
 
 
 def all_keys(session_id: UUID | str) -> list[str]:
-    return [events(session_id), acked(session_id), meta(session_id), sockets(session_id)]
+    return [events(session_id), acked(session_id), meta(session_id), sockets(session_id), assets(session_id)]
 
 
 def control_group(session_id: UUID | str) -> str:

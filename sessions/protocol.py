@@ -83,6 +83,7 @@ class ReadyOptions(TypedDict):
     network: bool
     bodies: bool
     mask_all_text: bool
+    assets: bool  # capture images and fonts (sessions/assets.py); off with "mask all text"
     checkout_ms: int
     company: str
     max_frame: int

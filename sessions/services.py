@@ -132,6 +132,7 @@ def session_options(session: RecordingSession) -> ReadyOptions:
         network=link.capture_network,
         bodies=link.capture_network and link.capture_network_bodies,
         mask_all_text=link.mask_all_text,
+        assets=link.capture_assets and not link.mask_all_text,
         checkout_ms=settings.SUPPORTREPLAY_CHECKOUT_EVERY_MS,
         company=settings.SUPPORTREPLAY_COMPANY_NAME,
         max_frame=settings.SUPPORTREPLAY_MAX_FRAME_BYTES,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import data_views
+from . import asset_views, data_views
 from .exports import views as export_views
 from .repro import exports as repro_exports
 from .repro import views as repro_views
@@ -19,6 +19,7 @@ urlpatterns: list = [
     # Replay data API and exports (archive engineer).
     path("sessions/<uuid:session_id>/data/manifest", data_views.manifest, name="replay-data-manifest"),
     path("sessions/<uuid:session_id>/data/chunks/<int:index>", data_views.chunk, name="replay-data-chunk"),
+    path("sessions/<uuid:session_id>/assets/<str:sha256>", asset_views.asset, name="asset"),
     path("sessions/<uuid:session_id>/data/steps", repro_views.steps_json, name="replay-data-steps"),
     path("sessions/<uuid:session_id>/export/events.json", export_views.events_json, name="export-events"),
     path("sessions/<uuid:session_id>/export/network.har", export_views.network_har, name="export-har"),

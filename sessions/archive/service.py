@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from supportreplay.redis_client import get_redis
 
-from .. import keys, signals, store
+from .. import asset_archive, keys, signals, store
 from ..models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
 from ..summary import summarize
 from . import chunking, container, format, reader, stream, verify, writer
@@ -204,6 +204,7 @@ def _archive_locked(sid: str, lock: RedisLock) -> Outcome:
             raise RuntimeError("stream kept growing after the session ended")
         lock.refresh()
         _compare_with_counters(sid, built)
+        asset_archive.persist(sid, name)  # the captured images and fonts, before the keys go
         _commit(session, name, built, elapsed_ms=int((time.perf_counter() - started) * 1000))
     except LockLost:
         if lock.client.exists(lock.key):
@@ -341,7 +342,9 @@ def purge_session(session: RecordingSession) -> str:
     if session.state == SessionState.LIVE:
         end_session(sid, EndReason.REVOKED)
     archive = SessionArchive.objects.filter(session_id=sid).first()
-    writer.delete(archive.storage_name if archive else writer.object_name(sid, session.started_at))
+    name = archive.storage_name if archive else writer.object_name(sid, session.started_at)
+    writer.delete(name)
+    asset_archive.purge(name)
     stream.delete_keys(sid)
     session.delete()
     return sid

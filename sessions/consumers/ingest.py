@@ -20,7 +20,7 @@ from redis.exceptions import RedisError
 
 from supportreplay import metrics
 
-from .. import credentials, device_binding, ingest_prepare, keys, services
+from .. import assets, credentials, device_binding, ingest_prepare, keys, services
 from ..ingest_prepare import PreparedBatch
 from ..models import EndReason
 from ..parts import PartAssembler
@@ -90,6 +90,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             return
         self.limits = limits_from_settings()
         self.mask_all_text = False
+        self.capture_assets = False
         self.limiter = ConnectionLimiter.from_settings()
         self.parts = PartAssembler(self.limits, part_budget())
         self.store = async_store()
@@ -131,7 +132,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             if not process_sockets().allow_bytes(self.session_id, size, time.monotonic()):
                 raise ProtocolError(CloseCode.RATE_LIMITED, "session rate limit")
             frame, prepared = await ingest_prepare.run(
-                size, ingest_prepare.decode, bytes_data, self.limits, self.mask_all_text
+                size, ingest_prepare.decode, bytes_data, self.limits, self.mask_all_text, self.capture_assets
             )
             if frame["t"] == "events":
                 if self.parts.pending:
@@ -203,6 +204,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         self.tab = frame["tab"]
         # The link's "mask all text" is enforced again here, whatever the recorder did.
         self.mask_all_text = bool(session.options["mask_all_text"])
+        self.capture_assets = bool(session.options["assets"])
         for task in self.tasks:
             task.cancel()
         self.tasks = [asyncio.create_task(self._heartbeat())]
@@ -218,7 +220,13 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             return
         seq, blob = whole
         prepared = await ingest_prepare.run(
-            len(blob), ingest_prepare.prepare_parts, seq, blob, self.limits, self.mask_all_text
+            len(blob),
+            ingest_prepare.prepare_parts,
+            seq,
+            blob,
+            self.limits,
+            self.mask_all_text,
+            self.capture_assets,
         )
         await self._store(prepared)
 
@@ -238,6 +246,10 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             raise ProtocolError(CloseCode.QUOTA_EXCEEDED, "session reached its size limit")
         if result.result == "gap":
             log.info("session %s tab %s: seq gap before %s", self.session_id, self.tab, batch.seq)
+        if result.stored or result.result == "dup":
+            # After the append (never for an ended session, whose keys the archive deletes); a resent
+            # batch stores its files again in case the first try failed (once per hash either way).
+            await assets.store_all(self.store.client, self.session_id, batch.assets)
         # Ack only now: the batch (or its earlier copy, for a duplicate) is in Redis.
         await self._send(AckFrame(t="ack", seq=batch.seq))
         metrics.observe_ack(time.perf_counter() - started, batch.stats.events)

@@ -53,6 +53,7 @@ async def test_happy_path_stores_exactly_the_batches_sent_and_acks_each():
         "network": True,
         "bodies": True,
         "mask_all_text": False,
+        "assets": True,
         "checkout_ms": 300000,
         "company": "Acme Inc.",
         "max_frame": 1024 * 1024,

@@ -95,9 +95,11 @@ export function startLive(config) {
         // flush, which live mode never does; every later mutation then went to the virtual DOM too.
         state.replayer = createReplayer(ui.stage, [], { liveMode: true, useVirtualDom: false });
         state.replayer.startLive(step.baseline);
+        state.replayer.learnAssets(step.start);
         for (const event of step.start) state.replayer.addEvent(event);
         overlay(null);
       } else if (step.add) {
+        state.replayer.learnAssets(step.add);
         for (const event of step.add) state.replayer.addEvent(event);
       }
     }

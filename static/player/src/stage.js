@@ -4,6 +4,7 @@
 // UNSAFE_replayCanvas (it adds allow-scripts; canvas frames are drawn by canvasframes.js instead) and the
 // agent pages' CSP (script-src 'self') is inherited by the about:blank iframe as a second wall.
 import { Replayer } from "rrweb";
+import { AssetMap, assetBase, patchDocument } from "./assets.js";
 import { blockedAssetCounter, showBlockedNote } from "./blocked.js";
 import { canvasFramesPlugin } from "./canvasframes.js";
 import { defuseEvent } from "./defuse.js";
@@ -18,7 +19,27 @@ export function createReplayer(stage, events, options = {}) {
   const formState = formStatePlugin();
   const topLayer = topLayerPlugin();
   const canvasFrames = canvasFramesPlugin();
-  const replayer = new Replayer(events.map(defuseEvent), {
+  // Captured images and fonts: recorded URLs -> this session's /assets/<sha256> (assets.js). The whole
+  // batch is read first, so a snapshot is rewritten with the mappings that follow it.
+  const base = assetBase(location.pathname);
+  const assets = new AssetMap(base && location.origin + base);
+  const snapshots = [];
+  const learn = (list) => {
+    let added = false;
+    for (const event of list) added = assets.learn(event) || added;
+    if (!added) return;
+    // Snapshots rrweb holds already (a seek rebuilds from them) and the page painted now.
+    for (const snapshot of snapshots) assets.rewrite(snapshot);
+    patchDocument(replayer && replayer.iframe && replayer.iframe.contentDocument, assets);
+  };
+  const prepare = (event) => {
+    const ready = assets.rewrite(defuseEvent(event));
+    if (ready && ready.type === 2) snapshots.push(ready);
+    return ready;
+  };
+  let replayer = null;
+  learn(events);
+  replayer = new Replayer(events.map(prepare), {
     root: stage,
     showWarning: false,
     showDebug: false,
@@ -35,7 +56,12 @@ export function createReplayer(stage, events, options = {}) {
   // them as the page had them; the agent still cannot interact (pointer-events stay off).
   replayer.iframe.removeAttribute("scrolling");
   const addEvent = replayer.addEvent.bind(replayer);
-  replayer.addEvent = (event) => addEvent(defuseEvent(event));
+  replayer.addEvent = (event) => {
+    learn([event]);
+    addEvent(prepare(event));
+  };
+  // A batch about to be added one by one (live): learn its mappings before its snapshot paints.
+  replayer.learnAssets = learn;
   const blocked = blockedAssetCounter((count) => showBlockedNote(stage, count));
   const listen = () => blocked.attach(replayer.iframe && replayer.iframe.contentWindow);
   listen();

@@ -3,6 +3,7 @@
 import { getRecordConsolePlugin } from "@rrweb/rrweb-plugin-console-record";
 import { getRecordNetworkPlugin } from "@rrweb/rrweb-plugin-network-record";
 import { record } from "rrweb";
+import { ASSET_TAG, createAssetCapture } from "./assets.js";
 import { createBanner } from "./banner.js";
 import { Batcher } from "./batching.js";
 import { withInflightRequests } from "./inflight.js";
@@ -130,11 +131,23 @@ function start(win, cfg, store, tabState, releaseTab) {
     }, 0);
   };
 
+  // The privacy pass of every event; an asset's file bytes (base64) are not text and skip it.
+  const privacyPass = (event) => {
+    const payload = event.type === 5 && event.data && event.data.tag === ASSET_TAG && event.data.payload;
+    if (!payload || payload.data === undefined) return maskEvent(event, captureOptions);
+    const { data, ...rest } = payload;
+    event.data.payload = rest;
+    const masked = maskEvent(event, captureOptions);
+    masked.data.payload.data = data;
+    return masked;
+  };
+  let assets = null;
+
   const emit = (event) => {
     if (finished) return;
     if (dispatchingUncaught && isConsoleError(event)) return;
     stats.events += 1; // counted as taken, synchronously: tests see at once whether anything was recorded
-    batcher.add(maskEvent(event, captureOptions));
+    batcher.add(privacyPass(event));
     if (event.type !== 2) return;
     if (earlyQueue) {
       for (const early of earlyConsoleEvents(earlyQueue, event.timestamp)) batcher.add(maskEvent(early, captureOptions));
@@ -143,10 +156,11 @@ function start(win, cfg, store, tabState, releaseTab) {
     if (beforeSnapshot) {
       for (const held of beforeSnapshot) {
         held.timestamp = Math.max(held.timestamp, event.timestamp);
-        batcher.add(maskEvent(held, captureOptions));
+        batcher.add(privacyPass(held));
       }
       beforeSnapshot = null;
     }
+    if (assets) win.setTimeout(() => assets && recording && assets.afterSnapshot(), 0);
   };
 
   const startRecording = (options) => {
@@ -168,6 +182,16 @@ function start(win, cfg, store, tabState, releaseTab) {
     // rrweb samples canvases in a worker made from a blob: URL; a page whose CSP forbids that must not
     // break the whole recording, so canvases stay unrecorded there.
     if (rrwebOptions.recordCanvas && !workersAllowed(win)) rrwebOptions.recordCanvas = false;
+    if (options.assets && !options.mask_all_text) {
+      // Before record(): the capture keeps the page's fetch, not the network plugin's wrapper.
+      const blocked = `.${rrwebOptions.blockClass}, ${rrwebOptions.blockSelector}`;
+      assets = createAssetCapture(win, {
+        send: (payload) => custom(ASSET_TAG, payload),
+        isBlocked: (el) => Boolean(el.closest && el.closest(blocked)),
+        storage: store,
+      });
+      cleanups.push(() => assets.stop());
+    }
     stopRecording = record({ ...rrwebOptions, emit, plugins });
     custom("sr.env", collectEnvironment(win, { tab: tabState.tab, page: tabState.page }));
     const onError = (ev) => custom("sr.error", errorPayload(ev));
@@ -199,6 +223,7 @@ function start(win, cfg, store, tabState, releaseTab) {
     transport.pump();
     transport.close(byeReason ? { t: "bye", reason: byeReason } : null, { deliver: byeReason === "stop" });
     clearTabState(store);
+    if (assets) assets.forget();
     releaseTab();
     banner.ended(message);
   };

@@ -1,0 +1,24 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { absoluteUrl, cssUrls, normaliseType } from "../src/assets.js";
+
+test("only http(s) URLs are assets, resolved against their base", () => {
+  assert.equal(absoluteUrl("img/a.png", "https://app.example/shop/"), "https://app.example/shop/img/a.png");
+  assert.equal(absoluteUrl("data:image/png;base64,AAAA", "https://app.example/"), null);
+  assert.equal(absoluteUrl("blob:https://app.example/1234", "https://app.example/"), null);
+  assert.equal(absoluteUrl("javascript:alert(1)", "https://app.example/"), null);
+});
+
+test("every url() of CSS text, quoted or not, relative to the stylesheet", () => {
+  const css = `.a{background:url(bg.png)} .b{background-image:url( "/img/b.jpg" )} @font-face{src:url('../f.woff2') format("woff2")} .c{background:url(data:image/gif;base64,R0l)}`;
+  assert.deepEqual(cssUrls(css, "https://app.example/css/site.css"), [
+    "https://app.example/css/bg.png",
+    "https://app.example/img/b.jpg",
+    "https://app.example/f.woff2",
+  ]);
+});
+
+test("content types are compared without parameters or case", () => {
+  assert.equal(normaliseType("Image/PNG; charset=binary"), "image/png");
+  assert.equal(normaliseType(null), "");
+});

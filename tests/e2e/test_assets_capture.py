@@ -1,0 +1,201 @@
+"""Issue 13: images, CSS background images and fonts of a logged-in app reach the agent from SupportReplay.
+
+A local "app" on another origin serves its image, background image and web font ONLY with the login
+cookie its customer's browser holds (anyone else gets 403), and counts every request. A real customer
+Chromium logs in and records the page through the real loader, recorder and ingest. Then a second
+Chromium (the agent, without that cookie) watches live and replays the archive: the image has its real
+size, the background points at /sessions/<id>/assets/<sha256>, the font is loaded, and the app gets ZERO
+requests from the agent's browser.
+
+The font is Open Sans (Apache License 2.0, tests/e2e/fixtures/OPEN-SANS-LICENSE.txt).
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+import zlib
+from collections import Counter
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from sessions import keys
+from sessions.archive.service import archive_session
+from sessions.services import end_session
+from tests.e2e.conftest import banner_text, wait_for
+from tests.e2e.live_helpers import iframe_text, sign_in
+from tests.helpers import live
+from tests.helpers.browser import make_driver
+from tests.helpers.processes import daphne, free_port
+from tests.sessions.factories import make_session
+
+pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
+
+FONT = (Path(__file__).parent / "fixtures" / "open-sans-300italic.woff2").read_bytes()
+COOKIE = "app_login=customer-7"
+
+
+def png(width: int, height: int, rgb: bytes) -> bytes:
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    rows = b"".join(b"\x00" + rgb * width for _ in range(height))
+    head = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", head)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+ASSETS = {
+    "/a/logo.png": (png(37, 23, b"\x10\x80\xf0"), "image/png"),
+    "/a/hero.png": (png(8, 8, b"\xf0\x80\x10"), "image/png"),
+    "/a/brand.woff2": (FONT, "font/woff2"),
+}
+
+PAGE = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Logged-in app</title>
+<style>
+@font-face { font-family: Brand; src: url("/a/brand.woff2") format("woff2"); }
+#hero { width: 200px; height: 80px; background-image: url("/a/hero.png"); }
+h1 { font-family: Brand, monospace; }
+</style>
+<script src="SUPPORT/static/recorder/loader.js"></script>
+</head><body>
+<h1 id="ready">Your account</h1>
+<img id="logo" src="/a/logo.png" alt="logo">
+<div id="hero"></div>
+</body></html>"""
+
+
+class App:
+    """The logged-in app: assets only with its login cookie; counts every request."""
+
+    def __init__(self) -> None:
+        self.requests: Counter[str] = Counter()
+        self.page = ""
+        app = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                app.requests[self.path] += 1
+                if self.path == "/login":
+                    self._send(200, b"logged in", "text/plain", cookie=f"{COOKIE}; Path=/; SameSite=Lax")
+                elif self.path == "/page":
+                    self._send(200, app.page.encode(), "text/html; charset=utf-8")
+                elif self.path in ASSETS and COOKIE in (self.headers.get("Cookie") or ""):
+                    body, kind = ASSETS[self.path]
+                    self._send(200, body, kind)
+                else:
+                    self._send(403, b"log in first", "text/plain")
+
+            def _send(self, status: int, body: bytes, kind: str, cookie: str = "") -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                if cookie:
+                    self.send_header("Set-Cookie", cookie)
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def app():
+    server = App()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture
+def agent_browser():
+    driver = make_driver()
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def support(redis_db, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    with daphne(MEDIA_ROOT=settings.MEDIA_ROOT) as server:
+        yield server
+
+
+STATE_JS = """
+const frame = document.querySelector('[data-stage] iframe');
+const doc = frame && frame.contentDocument;
+const img = doc && doc.querySelector('#logo');
+const hero = doc && doc.querySelector('#hero');
+if (!img || !hero) return null;
+const brand = [...doc.fonts].filter((f) => f.family.replace(/"/g, '') === 'Brand').map((f) => f.status);
+return {
+  width: img.naturalWidth, height: img.naturalHeight, src: img.currentSrc,
+  background: doc.defaultView.getComputedStyle(hero).backgroundImage,
+  fonts: brand,
+};
+"""
+
+
+def agent_sees_the_assets(driver, session_id) -> dict | None:
+    state = driver.execute_script(STATE_JS)
+    assets_url = f"/sessions/{session_id}/assets/"
+    if not state or (state["width"], state["height"]) != (37, 23) or assets_url not in state["src"]:
+        return None
+    if assets_url not in state["background"] or "loaded" not in state["fonts"]:
+        return None
+    return state
+
+
+def test_a_logged_in_apps_assets_reach_the_agent_from_supportreplay_only(
+    support, browser, agent_browser, app
+):
+    from supportreplay.redis_client import get_redis
+
+    app.page = PAGE.replace("SUPPORT", support.url)
+    browser.get(f"{app.url}/login")
+    recording = make_session(f"{app.url}/page")
+    browser.get(f"{app.url}/page#sr={recording.credential}")
+    wait_for(lambda: "Sharing this tab with" in banner_text(browser), timeout=20, message="recording")
+    # The customer's page itself showed them (with its cookie).
+    assert browser.execute_script("return document.querySelector('#logo').naturalWidth") == 37
+    wait_for(
+        lambda: get_redis().hlen(keys.assets(recording.id)) == 3,
+        timeout=20,
+        message="the image, the background and the font stored for the session",
+    )
+    customer_requests = sum(app.requests.values())
+    app.requests.clear()
+
+    agent = live.make_agent()
+    sign_in(agent_browser, support.url, agent)
+    agent_browser.get(f"{support.url}/sessions/{recording.id}/live")
+    wait_for(lambda: iframe_text(agent_browser, "#ready") == "Your account", timeout=30, message="live view")
+    wait_for(lambda: agent_sees_the_assets(agent_browser, recording.id), timeout=20, message="live assets")
+
+    end_session(recording.id, "stop")
+    assert archive_session(recording.id).status == "archived"
+    assert not get_redis().exists(keys.assets(recording.id))  # served from the archive's storage now
+    agent_browser.get(f"{support.url}/sessions/{recording.id}/?t=0")
+    wait_for(lambda: iframe_text(agent_browser, "#ready") == "Your account", timeout=30, message="replay")
+    wait_for(lambda: agent_sees_the_assets(agent_browser, recording.id), timeout=20, message="replay assets")
+
+    assert customer_requests > 0
+    assert sum(app.requests.values()) == 0, app.requests  # nothing from the agent's browser
