@@ -70,28 +70,35 @@ class AssetTable:
         return self._swap(event) if may_hold_assets(event) else event
 
     def _swap(self, value: Any) -> Any:
+        """Hot loop of the archive (every node of every full snapshot): scalars are checked inline and only
+        containers recurse, which makes ~5x fewer calls than recursing into every value."""
         kind = type(value)
         if kind is str:
             return self.reference(value) if len(value) >= self.min_chars else value
         if kind is dict:
-            copy = None
-            for key, item in value.items():
-                new = self._swap(item)
-                if new is not item:
-                    if copy is None:
-                        copy = dict(value)
-                    copy[key] = new
-            return value if copy is None else copy
-        if kind is list:
-            copied = None
-            for n, item in enumerate(value):
-                new = self._swap(item)
-                if new is not item:
-                    if copied is None:
-                        copied = list(value)
-                    copied[n] = new
-            return value if copied is None else copied
-        return value
+            items = value.items()
+        elif kind is list:
+            items = enumerate(value)
+        else:
+            return value
+        copy = None
+        min_chars, swap = self.min_chars, self._swap
+        for key, item in items:
+            kind = type(item)
+            if kind is str:
+                if len(item) < min_chars:
+                    continue
+                new = self.reference(item)
+            elif kind is dict or kind is list:
+                new = swap(item)
+                if new is item:
+                    continue
+            else:
+                continue
+            if copy is None:
+                copy = dict(value) if type(value) is dict else list(value)
+            copy[key] = new
+        return value if copy is None else copy
 
 
 def resolve(blob: bytes, data: bytes) -> str:

@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 import zstandard
 
+from . import gcpause
 from .assets import ASSET_MAX_BYTES, AssetTable
 from .format import (
     DICT_MAX_BYTES,
@@ -170,7 +171,8 @@ class ChunkDecoder:
                 while len(self._decompressors) >= 2:
                     self._decompressors.pop(next(iter(self._decompressors)))
                 decompressor = self._decompressors[size] = make_decompressor(self.dictionary[:size])
-            return decode_records(frame, entry.sha256, decompressor=decompressor, asset_blob=self.assets)
+            with gcpause.paused():
+                return decode_records(frame, entry.sha256, decompressor=decompressor, asset_blob=self.assets)
 
 
 def index_size(trailer: bytes) -> int:

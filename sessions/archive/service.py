@@ -11,8 +11,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import logging
 import tempfile
@@ -34,7 +32,7 @@ from supportreplay.redis_client import get_redis
 from .. import asset_archive, keys, signals, store
 from ..models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
 from ..summary import summarize
-from . import chunking, container, format, reader, stream, verify, writer
+from . import chunking, container, format, gcpause, reader, stream, verify, writer
 from .lock import LockLost, RedisLock
 
 log = logging.getLogger(__name__)
@@ -103,7 +101,7 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
         for chunk in chunker.finish():
             digests.append(writer.add(chunk)[1])
 
-    with _gc_paused():
+    with gcpause.paused():
         summary = summarize(flow())
     entries = writer.close()
     tabs = tally.ranges()
@@ -126,19 +124,6 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
     )
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Decoded events are acyclic (msgpack maps and arrays), yet allocating millions of them triggers the
-    cyclic collector over and over (~15 % of an archive's time): pause it for the pass."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def check_readback(name: str, built: Built, on_chunk: Callable[[], None] | None = None) -> None:
     """Read the stored object back by ranges: its size, its index, and every chunk decoded to the digest
     of the records read from the stream (one chunk in memory at a time)."""
@@ -147,10 +132,11 @@ def check_readback(name: str, built: Built, on_chunk: Callable[[], None] | None 
         raise verify.ArchiveMismatch(f"stored object has {size} bytes, {built.stored_bytes} were written")
     if reader.read_index(name, size) != built.entries:
         raise verify.ArchiveMismatch("stored index differs from the manifest")
-    for entry, records in reader.iter_chunks(name, built.entries):
-        verify.check_chunk(entry.index, built.digests[entry.index], format.records_digest(records))
-        if on_chunk:
-            on_chunk()
+    with gcpause.paused():
+        for entry, records in reader.iter_chunks(name, built.entries):
+            verify.check_chunk(entry.index, built.digests[entry.index], format.records_digest(records))
+            if on_chunk:
+                on_chunk()
 
 
 def _lock(session_id: UUID | str) -> RedisLock:
