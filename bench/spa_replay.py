@@ -174,7 +174,7 @@ def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
     url = f"{base}/sessions/{session.pk}/"
     chunks = len(session.archive.manifest)
     span = session.archive.end_ts - session.archive.start_ts
-    firsts, manifest_at, seek_ms, rss, held = [], [], [], [], []
+    firsts, manifest_at, seek_ms, rss, held, timeline, parts = [], [], [], [], [], [], []
     run = "const done = arguments[arguments.length - 1]; {}.then(done, e => done(String(e)));"
     for attempt in range(3):
         driver = make_driver()
@@ -185,7 +185,11 @@ def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
             deadline = time.monotonic() + 60
             while not driver.execute_script("return document.body.dataset.replayReady"):
                 if time.monotonic() > deadline:
-                    raise SystemExit("replay page did not get ready")
+                    overlay = driver.execute_script(
+                        "return document.querySelector('[data-overlay-text]')?.textContent"
+                    )
+                    logs = [e["message"] for e in driver.get_log("browser")]
+                    raise SystemExit(f"replay page did not get ready: overlay {overlay!r}, console {logs}")
                 time.sleep(0.02)
             firsts.append(driver.execute_script("return window.__srReplay.readyMs"))
             # Where the page's own work begins: the manifest request (after HTML, CSS and the bundle).
@@ -197,6 +201,19 @@ def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
             )
             if attempt:
                 continue
+            # Where the first frame's time went: each request's start, server wait (request sent ->
+            # first byte) and end, from navigation start; then the frame.
+            timeline.extend(
+                driver.execute_script(
+                    "const n = performance.getEntriesByType('navigation')[0];"
+                    "const rows = [['page', 0, Math.round(n.responseStart - n.requestStart),"
+                    " Math.round(n.responseEnd)]];"
+                    "for (const e of performance.getEntriesByType('resource')) rows.push("
+                    "[e.name.split('/').slice(-2).join('/'), Math.round(e.startTime),"
+                    " Math.round(e.responseStart - e.requestStart), Math.round(e.responseEnd)]);"
+                    "rows.push(['frame', Math.round(window.__srReplay.readyMs)]); return rows;"
+                )
+            )
             driver.set_script_timeout(60)
             start = session.archive.start_ts
             # Places spread over the whole session, in an order that never revisits a neighbourhood.
@@ -206,6 +223,8 @@ def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
                 timed += " return performance.now() - t0;"
                 took = driver.execute_async_script(run.format(f"(async () => {{ {timed} }})()"))
                 seek_ms.append(took)
+                split = driver.execute_script("return window.__srReplay.lastSeek")
+                parts.append({k: round(v) for k, v in split.items()})
                 time.sleep(0.3)
             time.sleep(2)  # neighbours arrive
             rss.append(renderer_rss_mb(driver))
@@ -218,6 +237,9 @@ def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
         "first_frame_ms_median_of_3": statistics.median(firsts),
         "first_frames_ms": [round(f) for f in firsts],
         "of_which_manifest_to_frame_ms": [round(f - m) for f, m in zip(firsts, manifest_at, strict=True)],
+        "first_run_timeline_ms (name, start, server wait, end)": timeline,
+        "seeks_ms": [round(s) for s in seek_ms],
+        "seeks_split_ms (chunk fetch+parse, rrweb rebuild, fast-forward)": parts,
         "seek_ms_p50": statistics.median(seek_ms),
         "seek_ms_max": max(seek_ms),
         "renderer_rss_mb": rss[0],
@@ -262,7 +284,10 @@ def main() -> None:
     finally:
         if daphne:
             daphne.terminate()
-            daphne.wait(10)
+            try:
+                daphne.wait(10)
+            except subprocess.TimeoutExpired:
+                daphne.kill()
 
 
 if __name__ == "__main__":

@@ -149,18 +149,25 @@ export async function startReplay(config) {
     if (index < 0) return;
     focus = index;
     const span = player.replayer ? [player.first, player.last] : null;
+    const t0 = performance.now();
+    const timing = { fetch: 0, build: 0, seek: 0 }; // where a seek's time goes (bench/spa_replay.py)
     if (nextStep(index, span, loadedSet(), chunks.length) === "rebuild") {
       // At most one chunk is fetched before the frame is painted: the one at the target time.
       if (!loaded.has(index)) overlay("Loading…");
       await loadChunk(index);
       if (focus !== index) return; // a newer seek took over meanwhile
+      timing.fetch = performance.now() - t0;
       build(index);
+      timing.build = performance.now() - t0 - timing.fetch;
     }
     overlay(null);
     const offset = Math.max(0, target - player.base);
     const shouldPlay = play ?? player.playing;
+    const t1 = performance.now();
     if (shouldPlay) player.replayer.play(offset);
     else player.replayer.pause(offset);
+    timing.seek = performance.now() - t1;
+    player.lastSeek = timing;
     player.playing = shouldPlay;
     player.now = target;
     render(true);
