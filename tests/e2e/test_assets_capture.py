@@ -24,7 +24,7 @@ import pytest
 from sessions import keys
 from sessions.archive.service import archive_session
 from sessions.services import end_session
-from tests.e2e.conftest import banner_text, wait_for
+from tests.e2e.conftest import all_events, banner_text, wait_for
 from tests.e2e.live_helpers import iframe_text, sign_in
 from tests.helpers import live
 from tests.helpers.browser import make_driver
@@ -55,6 +55,7 @@ ASSETS = {
     "/a/logo.png": (png(37, 23, b"\x10\x80\xf0"), "image/png"),
     "/a/hero.png": (png(8, 8, b"\xf0\x80\x10"), "image/png"),
     "/a/brand.woff2": (FONT, "font/woff2"),
+    "/a/private.png": (png(5, 5, b"\x00\x00\x00"), "image/png"),
 }
 
 PAGE = """<!doctype html>
@@ -69,6 +70,7 @@ h1 { font-family: Brand, monospace; }
 <h1 id="ready">Your account</h1>
 <img id="logo" src="/a/logo.png" alt="logo">
 <div id="hero"></div>
+<div class="rr-block"><img id="private" src="/a/private.png" alt=""></div>
 </body></html>"""
 
 
@@ -175,12 +177,23 @@ def test_a_logged_in_apps_assets_reach_the_agent_from_supportreplay_only(
     browser.get(f"{app.url}/page#sr={recording.credential}")
     wait_for(lambda: "Sharing this tab with" in banner_text(browser), timeout=20, message="recording")
     # The customer's page itself showed them (with its cookie).
-    assert browser.execute_script("return document.querySelector('#logo').naturalWidth") == 37
     wait_for(
-        lambda: get_redis().hlen(keys.assets(recording.id)) == 3,
+        lambda: browser.execute_script("return document.querySelector('#logo').naturalWidth") == 37,
+        message="the customer's page shows its image",
+    )
+    wait_for(
+        lambda: get_redis().hlen(keys.assets(recording.id)) >= 3,
         timeout=20,
         message="the image, the background and the font stored for the session",
     )
+    # Images are read before stylesheets, so the rr-block image would be stored by now: it never is.
+    events = all_events(recording.id)
+    sent = {e["data"]["payload"]["url"] for e in events if e["type"] == 5 and e["data"]["tag"] == "sr.asset"}
+    assert {url.removeprefix(app.url) for url in sent if url.startswith(app.url)} == {
+        "/a/logo.png",
+        "/a/hero.png",
+        "/a/brand.woff2",
+    }
     customer_requests = sum(app.requests.values())
     app.requests.clear()
 
