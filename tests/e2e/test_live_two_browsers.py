@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -37,7 +35,7 @@ def start_recording(driver, base: str) -> object:
     return recording
 
 
-def test_agent_on_another_daphne_sees_the_customer_within_a_second(customer, browser, redis_db):
+def test_agent_on_another_daphne_sees_what_the_customer_does_as_it_happens(customer, browser, redis_db):
     with daphne() as ingest_side, daphne() as watch_side:
         recording = start_recording(customer, ingest_side.url)
         agent = live.make_agent()
@@ -47,37 +45,33 @@ def test_agent_on_another_daphne_sees_the_customer_within_a_second(customer, bro
 
         # A DOM change the customer causes.
         click(customer, "add-espresso")
-        clicked = time.monotonic()
-        poll(lambda: iframe_text(browser, "#cart-count") == "1", timeout=3)
-        assert time.monotonic() - clicked < 1.0
+        # (How fast: bench/live_latency.py; the deadlines here only bound a stuck test.)
+        poll(lambda: iframe_text(browser, "#cart-count") == "1", timeout=10)
 
         # A thrown error and the console line of the shop.
         click(customer, "throw")
-        poll(lambda: any("discount" in r for r in panel_rows(browser, "errors")), timeout=3)
+        poll(lambda: any("discount" in r for r in panel_rows(browser, "errors")), timeout=10)
 
         # Navigation, then typing: inputs are always masked, so the agent sees one * per character.
         click(customer, "checkout-link")
         wait_for(lambda: "Sharing this tab" in banner_text(customer), message="banner on checkout")
-        poll(lambda: iframe_text(browser, "h1") == "Checkout", timeout=5)
+        poll(lambda: iframe_text(browser, "h1") == "Checkout", timeout=10)
         # Keystrokes reach the agent as they are typed (rrweb samples every input event), still masked.
         customer.find_element(By.ID, "name").send_keys("Jane Doe")
-        typed = time.monotonic()
-        poll(lambda: iframe_value(browser, "#name") == "********", timeout=3)
-        assert time.monotonic() - typed < 1.0
+        poll(lambda: iframe_value(browser, "#name") == "********", timeout=10)
 
         # The failing payment: console error and the 500 in the network panel (failed, red).
         click(customer, "pay")
-        poll(lambda: any("Payment failed" in r for r in panel_rows(browser, "console")), timeout=4)
+        poll(lambda: any("Payment failed" in r for r in panel_rows(browser, "console")), timeout=10)
         poll(
             lambda: any(
                 r.startswith("FAILED") and "/demo/api/pay" in r and "500" in r
                 for r in panel_rows(browser, "network")
             ),
-            timeout=4,
+            timeout=10,
         )
         assert "/demo/checkout" in browser.find_element(By.CSS_SELECTOR, "[data-page-url]").text
         assert "Customer connected" in browser.find_element(By.CSS_SELECTOR, "[data-conn]").text
-        browser.save_screenshot("/tmp/sr-live-two-browsers.png")
         for tab in ("network", "environment"):
             browser.find_element(By.CSS_SELECTOR, f"[data-tab='{tab}']").click()
             browser.save_screenshot(f"/tmp/sr-live-{tab}.png")
