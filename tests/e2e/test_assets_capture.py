@@ -71,6 +71,7 @@ h1 { font-family: Brand, monospace; }
 <img id="logo" src="/a/logo.png" alt="logo">
 <div id="hero"></div>
 <div class="rr-block"><img id="private" src="/a/private.png" alt=""></div>
+<script>setTimeout(() => fetch("/api/me"), 1500);</script>
 </body></html>"""
 
 
@@ -194,6 +195,11 @@ def test_a_logged_in_apps_assets_reach_the_agent_from_supportreplay_only(
         "/a/hero.png",
         "/a/brand.woff2",
     }
+    # The recorder's own copies are not the page's traffic: they never show in the network panel.
+    network = [e for e in events if e["type"] == 6 and e["data"].get("plugin") == "rrweb/network@1"]
+    assert not [
+        r for e in network for r in e["data"]["payload"].get("requests", []) if "/a/" in r.get("name", "")
+    ]
     customer_requests = sum(app.requests.values())
     app.requests.clear()
 
