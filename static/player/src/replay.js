@@ -97,9 +97,24 @@ export async function startReplay(config) {
   function slide(index) {
     focus = index;
     for (const i of toDrop(loaded.keys(), index, chunks.length)) loaded.delete(i);
-    const have = new Set([...loaded.keys(), ...pending.keys()]);
-    for (const i of fetchOrder(index, chunks.length, have)) loadChunk(i).then(extend, () => {});
+    prefetch(index);
     extend();
+  }
+
+  // The neighbours one at a time, and only while the window stays on `index`: the server answers a
+  // page's requests in turn, so a seek elsewhere must not queue behind two neighbour chunks.
+  function prefetch(index) {
+    if (focus !== index) return;
+    const have = new Set([...loaded.keys(), ...pending.keys()]);
+    const next = fetchOrder(index, chunks.length, have)[0];
+    if (next === undefined) return;
+    loadChunk(next).then(
+      () => {
+        extend();
+        prefetch(index);
+      },
+      () => {},
+    );
   }
 
   // Append the next chunk to a replayer that is playing towards it (no rebuild, no pause).
@@ -308,6 +323,6 @@ export async function startReplay(config) {
   document.body.dataset.replayReady = "1";
   requestAnimationFrame(tick);
   // The window around the start (its neighbours, fetched by the seek) is in: read by tests.
-  await Promise.allSettled([...pending.values()]);
+  while (pending.size) await Promise.allSettled([...pending.values()]);
   document.body.dataset.replayLoaded = "1";
 }
