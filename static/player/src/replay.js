@@ -101,8 +101,8 @@ export async function startReplay(config) {
     extend();
   }
 
-  // The neighbours one at a time, and only while the window stays on `index`: the server answers a
-  // page's requests in turn, so a seek elsewhere must not queue behind two neighbour chunks.
+  // The neighbours one at a time, and only while the window stays on `index`: a seek elsewhere must not
+  // share the server with two neighbour chunks of the place it left.
   function prefetch(index) {
     if (focus !== index) return;
     const have = new Set([...loaded.keys(), ...pending.keys()]);
