@@ -13,11 +13,11 @@ ALLOWED_HOSTS (a DNS-rebound name is not ours even when Origin and Host agree).
 
 from __future__ import annotations
 
-from channels.security.websocket import WebsocketDenier
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
 from .targets import origin_of
+from .ws_fallback import LayerlessDenier
 
 
 def scope_header(scope: dict, name: str) -> str:
@@ -70,6 +70,6 @@ class SameOriginValidator:
 
     async def __call__(self, scope, receive, send):
         if scope["type"] == "websocket" and not is_same_origin(scope):
-            denier = WebsocketDenier()
+            denier = LayerlessDenier()
             return await denier(scope, receive, send)
         return await self.application(scope, receive, send)
