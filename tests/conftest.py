@@ -23,3 +23,15 @@ def browser():
         yield driver
     finally:
         driver.quit()
+
+
+@pytest.fixture
+def agent_browser():
+    """A second Chromium, for the agent beside the customer's `browser`."""
+    from tests.helpers.browser import make_driver
+
+    driver = make_driver()
+    try:
+        yield driver
+    finally:
+        driver.quit()

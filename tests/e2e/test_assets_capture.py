@@ -27,7 +27,6 @@ from sessions.services import end_session
 from tests.e2e.conftest import all_events, banner_text, wait_for
 from tests.e2e.live_helpers import iframe_text, sign_in
 from tests.helpers import live
-from tests.helpers.browser import make_driver
 from tests.helpers.processes import daphne, free_port
 from tests.sessions.factories import make_session
 
@@ -124,15 +123,6 @@ def app():
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-def agent_browser():
-    driver = make_driver()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from sessions.services import end_session
 from tests.e2e.conftest import banner_text, stream_batches, wait_for
 from tests.e2e.live_helpers import iframe_text, sign_in
 from tests.helpers import live
-from tests.helpers.browser import make_driver
 from tests.helpers.processes import daphne, free_port
 from tests.sessions.factories import make_session
 
@@ -134,15 +133,6 @@ def site():
         yield server
     finally:
         server.close()
-
-
-@pytest.fixture
-def agent_browser():
-    driver = make_driver()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _blocked_count(driver) -> int:
