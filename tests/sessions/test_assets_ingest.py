@@ -5,30 +5,16 @@ import base64
 import hashlib
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 
 from sessions import asset_archive, assets, keys
 from sessions.archive import service
 from sessions.models import RecordingSession
 from tests.sessions.archive_factory import T0, environment, full_snapshot, ingest, meta
-from tests.sessions.factories import make_agent, make_session
+from tests.sessions.factories import make_session
 from tests.sessions.test_assets import png
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def agent_client(client):
-    agent = make_agent()
-    agent.user_permissions.add(Permission.objects.get(codename="watch_recordingsession"))
-    client.force_login(agent)
-    return client
 
 
 def asset_event(ts: int, url: str, data: bytes | None, mime: str = "image/png", sha: str | None = None):

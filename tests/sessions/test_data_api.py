@@ -4,7 +4,6 @@ import gzip
 import json
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from magiclinks.models import AuditEvent
 from sessions.archive import service
@@ -12,20 +11,6 @@ from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_agent, make_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
-def agent_client(client):
-    agent = make_agent()
-    # Transactional tests flush the "Support agent" group of the data migration; grant the permission itself.
-    agent.user_permissions.add(Permission.objects.get(codename="watch_recordingsession"))
-    client.force_login(agent)
-    return client
 
 
 def ended_session(minutes: int = 3):
