@@ -20,6 +20,23 @@ export const RRWEB_FIXES = [
     find: "\t\t\tsetTimeout(() => {\n\t\t\t\tthis.emitter.emit(ReplayerEvents.Resize, {\n\t\t\t\t\twidth,\n\t\t\t\t\theight\n\t\t\t\t});\n\t\t\t}, 0);",
     replace: "\t\t\tthis.emitter.emit(ReplayerEvents.Resize, { width, height });",
   },
+  {
+    // recordCrossOriginIframes: true makes every recorder inside any frame post its events to whatever page
+    // frames it (postMessage "*"), even a consented app that a third party happens to frame. Only the literal
+    // `true` does that now; a function turns on the parent side alone (see the next fix).
+    why: "cross-origin iframes: no blind child mode",
+    find: "const inEmittingFrame = recordCrossOriginIframes ? window.parent === window : true;",
+    replace: "const inEmittingFrame = recordCrossOriginIframes === true ? window.parent === window : true;",
+  },
+  {
+    // The parent merges any "rrweb" message from any frame it knows. A function given as
+    // recordCrossOriginIframes decides per message (static/recorder/src/framehost.js: only frames that did
+    // the handshake, from the origin that did it, and only events confined to their own frame).
+    why: "cross-origin iframes: the parent accepts per message",
+    find: "\t\tif (!iframeEl) return;",
+    replace:
+      '\t\tif (!iframeEl || (typeof this.recordCrossOriginIframes === "function" && !this.recordCrossOriginIframes(iframeEl, message))) return;',
+  },
 ];
 
 export function applyRrwebFixes(source, fixes = RRWEB_FIXES) {

@@ -35,6 +35,18 @@ export function recordOptions(options) {
   };
 }
 
+/** Whether the page lets rrweb sample canvases in a worker made from a blob: URL (its CSP may not). */
+export function workersAllowed(win) {
+  try {
+    const url = win.URL.createObjectURL(new win.Blob([""], { type: "text/javascript" }));
+    new win.Worker(url).terminate();
+    win.URL.revokeObjectURL(url);
+    return true;
+  } catch (e) {
+    return false;
+  }
+}
+
 export function consolePluginOptions() {
   return {
     level: ["assert", "debug", "dir", "error", "info", "log", "table", "trace", "warn"],

@@ -19,7 +19,37 @@
       cred = w.sessionStorage.getItem(key);
     } catch (e) {}
   }
-  if (!cred || !me || w.__sr) return;
+  if (!me || w.__sr) return;
+  // A frame of another site's page (no credential of its own) joins that page's recording only when this
+  // tag names the parent's origin (data-sr-parents="https://app.example") and the parent's recorder asks
+  // it to (static/recorder/src/framehost.js). Without the attribute a frame stays dormant.
+  if (!cred && w !== w.top) {
+    var parents = (me.getAttribute("data-sr-parents") || "").split(" ");
+    var hello = function () {
+      parents.forEach(function (o) {
+        try {
+          w.parent.postMessage({ sr: "frame", step: "hello" }, o);
+        } catch (e) {}
+      });
+    };
+    // Only the direct parent, from an origin the tag names; our replies go to that origin only.
+    var on = function (ev) {
+      var m = ev.data || {};
+      if (ev.source != w.parent || parents.indexOf(ev.origin) < 0 || m.sr != "frame" || w.__sr) return;
+      if (m.step == "ask") hello();
+      if (m.step == "join") {
+        w.removeEventListener("message", on);
+        w.__sr = { child: { origin: ev.origin, options: m.options }, src: me.src };
+        load();
+      }
+    };
+    if (parents[0]) {
+      w.addEventListener("message", on);
+      hello();
+    }
+    return;
+  }
+  if (!cred) return;
   // A same-origin frame of a recorded page is already recorded by the page's rrweb: a second recorder
   // would share the tab's state. (A cross-origin parent throws here: then this frame is the app.)
   try {
@@ -37,10 +67,13 @@
     };
   });
   w.__sr = { cred: cred, dev: device(w), src: me.src, q: q, con: con, wr: wr };
-  var s = d.createElement("script");
-  s.async = true;
-  s.src = me.src.replace(/loader\.js(?=[?#]|$)/, "recorder.js");
-  (d.head || d.documentElement).appendChild(s);
+  load();
+  function load() {
+    var s = d.createElement("script");
+    s.async = true;
+    s.src = me.src.replace(/loader\.js(?=[?#]|$)/, "recorder.js");
+    (d.head || d.documentElement).appendChild(s);
+  }
   // This browser's device secret for this origin: the first browser to use a credential owns it, so a
   // forwarded #sr= link records nothing elsewhere (sessions/device_binding.py). localStorage is shared by
   // the tabs of one browser profile; sessionStorage, then memory, are fallbacks when it is blocked.

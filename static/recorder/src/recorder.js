@@ -15,8 +15,11 @@ import {
   maskEvent,
   networkPluginOptions,
   recordOptions,
+  workersAllowed,
 } from "./capture.js";
 import { collectEnvironment } from "./environment.js";
+import { startFrameChild } from "./framechild.js";
+import { allowedFrameOrigins, createFrameHost } from "./framehost.js";
 import { watchPopovers } from "./popovers.js";
 import { watchRoutes } from "./routes.js";
 import { clearTabState, forkTabState, KEYS, openTabState, safeStorage } from "./state.js";
@@ -36,17 +39,6 @@ const ENDED_MESSAGES = {
   quota: "This support session reached its size limit, so sharing stopped. Nothing more is shared.",
 };
 const PERSIST_PERIODIC_MAX_BYTES = 512 * 1024;
-
-function workersAllowed(win) {
-  try {
-    const url = win.URL.createObjectURL(new win.Blob([""], { type: "text/javascript" }));
-    new win.Worker(url).terminate();
-    win.URL.revokeObjectURL(url);
-    return true;
-  } catch (e) {
-    return false;
-  }
-}
 
 function start(win, cfg, store, tabState, releaseTab) {
   const doc = win.document;
@@ -142,6 +134,7 @@ function start(win, cfg, store, tabState, releaseTab) {
     return masked;
   };
   let assets = null;
+  let frames = null;
 
   const emit = (event) => {
     if (finished) return;
@@ -149,6 +142,7 @@ function start(win, cfg, store, tabState, releaseTab) {
     stats.events += 1; // counted as taken, synchronously: tests see at once whether anything was recorded
     batcher.add(privacyPass(event));
     if (event.type !== 2) return;
+    if (frames) win.setTimeout(() => frames && recording && frames.afterSnapshot(), 0);
     if (earlyQueue) {
       for (const early of earlyConsoleEvents(earlyQueue, event.timestamp)) batcher.add(maskEvent(early, captureOptions));
       earlyQueue = null;
@@ -182,17 +176,22 @@ function start(win, cfg, store, tabState, releaseTab) {
     // rrweb samples canvases in a worker made from a blob: URL; a page whose CSP forbids that must not
     // break the whole recording, so canvases stay unrecorded there.
     if (rrwebOptions.recordCanvas && !workersAllowed(win)) rrwebOptions.recordCanvas = false;
+    const blocked = `.${rrwebOptions.blockClass}, ${rrwebOptions.blockSelector}`;
+    const isBlocked = (el) => Boolean(el.closest && el.closest(blocked));
     if (options.assets && !options.mask_all_text) {
       // Before record(): the capture keeps the page's fetch, not the network plugin's wrapper.
-      const blocked = `.${rrwebOptions.blockClass}, ${rrwebOptions.blockSelector}`;
       assets = createAssetCapture(win, {
         send: (payload) => custom(ASSET_TAG, payload),
-        isBlocked: (el) => Boolean(el.closest && el.closest(blocked)),
+        isBlocked,
         storage: store,
       });
       cleanups.push(() => assets.stop());
     }
-    stopRecording = record({ ...rrwebOptions, emit, plugins });
+    // Cross-origin frames whose page carries a loader configured for this origin join the recording
+    // (framehost.js); any other frame stays an empty, labelled box in the replay.
+    frames = createFrameHost(win, { options, isBlocked, origins: allowedFrameOrigins(doc, cfg.src) });
+    cleanups.push(() => frames.stop());
+    stopRecording = record({ ...rrwebOptions, recordCrossOriginIframes: frames.accept, emit, plugins });
     custom("sr.env", collectEnvironment(win, { tab: tabState.tab, page: tabState.page }));
     const onError = (ev) => custom("sr.error", errorPayload(ev));
     win.addEventListener("error", onError);
@@ -284,7 +283,18 @@ function start(win, cfg, store, tabState, releaseTab) {
 
 (function boot(win) {
   const cfg = win.__sr;
-  if (!cfg || cfg.started || !cfg.cred || !cfg.src) return;
+  if (!cfg || cfg.started) return;
+  if (cfg.child) {
+    // A cross-origin frame of a recorded page whose recorder let it join (loader.js, framechild.js).
+    cfg.started = true;
+    try {
+      startFrameChild(win, cfg.child);
+    } catch (e) {
+      // The framed page must never break because of us; it stays a labelled box in the replay.
+    }
+    return;
+  }
+  if (!cfg.cred || !cfg.src) return;
   cfg.started = true;
   const fail = (e) => {
     // The customer's page must never break because of us.

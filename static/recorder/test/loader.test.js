@@ -27,7 +27,7 @@ function page(hash, stored = null, local = null) {
   const context = {
     window: win,
     document: {
-      currentScript: { src: "https://support.test/static/recorder/loader.js" },
+      currentScript: { src: "https://support.test/static/recorder/loader.js", getAttribute: () => null },
       createElement: () => ({}),
       head: { appendChild: (el) => appended.push(el) },
     },
@@ -78,4 +78,75 @@ test("without a credential the loader does nothing at all", () => {
   assert.equal(p.appended.length, 0);
   assert.equal(p.win.__sr, undefined);
   assert.equal(p.console.log, p.log, "console untouched");
+});
+
+// A cross-origin frame: no credential of its own; `parents` is the tag's data-sr-parents attribute.
+function frame(parents) {
+  const appended = [];
+  const posted = [];
+  const listeners = new Map();
+  const parent = { postMessage: (message, origin) => posted.push([JSON.parse(JSON.stringify(message)), origin]) };
+  const win = {
+    sessionStorage: { getItem: () => null, setItem: () => {} },
+    crypto: globalThis.crypto,
+    parent,
+    top: parent,
+    addEventListener: (type, fn) => listeners.set(type, fn),
+    removeEventListener: (type) => listeners.delete(type),
+  };
+  const log = () => "native";
+  const context = {
+    window: win,
+    document: {
+      currentScript: {
+        src: "https://support.test/static/recorder/loader.js",
+        getAttribute: (name) => (name === "data-sr-parents" ? parents : null),
+      },
+      createElement: () => ({}),
+      head: { appendChild: (el) => appended.push(el) },
+    },
+    location: { hash: "", pathname: "/widget", search: "" },
+    history: { replaceState: () => {} },
+    console: { log, info: log, warn: log, error: log, debug: log },
+  };
+  vm.runInNewContext(SOURCE, context);
+  const send = (data, origin, source = parent) => listeners.get("message")?.({ data, origin, source });
+  return { win, appended, posted, listeners, parent, send, console: context.console, log };
+}
+
+test("a frame whose loader names no parent stays dormant: no message, no listener", () => {
+  for (const attr of [null, ""]) {
+    const f = frame(attr);
+    assert.deepEqual(f.posted, []);
+    assert.equal(f.listeners.size, 0);
+    assert.equal(f.win.__sr, undefined);
+  }
+});
+
+test("a configured frame says hello to each named parent origin, and only to those", () => {
+  const f = frame("https://app.test https://other.test");
+  assert.deepEqual(f.posted, [
+    [{ sr: "frame", step: "hello" }, "https://app.test"],
+    [{ sr: "frame", step: "hello" }, "https://other.test"],
+  ]);
+  assert.equal(f.appended.length, 0, "nothing loaded before the parent asks it to join");
+  assert.equal(f.console.log, f.log, "console untouched in a frame");
+  f.send({ sr: "frame", step: "ask" }, "https://app.test");
+  assert.equal(f.posted.length, 4, "an ask from a named parent is answered with hello");
+});
+
+test("a frame joins only its own parent, from a named origin", () => {
+  const f = frame("https://app.test");
+  const join = { sr: "frame", step: "join", options: { mask_all_text: true } };
+  f.send(join, "https://evil.test"); // a parent origin the tag does not name
+  f.send(join, "https://app.test", { postMessage() {} }); // another window (a sibling, an opener)
+  f.send({ sr: "frame", step: "ask" }, "https://evil.test");
+  assert.equal(f.win.__sr, undefined);
+  assert.equal(f.posted.length, 1);
+  f.send(join, "https://app.test");
+  assert.equal(f.win.__sr.child.origin, "https://app.test");
+  assert.equal(f.win.__sr.child.options.mask_all_text, true);
+  assert.equal(f.win.__sr.cred, undefined, "a frame never holds a credential");
+  assert.equal(f.appended[0].src, "https://support.test/static/recorder/recorder.js");
+  assert.equal(f.listeners.size, 0, "the loader stops listening once joined");
 });
