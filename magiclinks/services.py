@@ -1,4 +1,8 @@
-"""Verbs of a link's life: create, show, accept, decline, revoke. Admin, API, command and views call these.
+"""Verbs of a link's life: create, show, consume, decline, revoke. Admin, API, command and views call these.
+
+Accepting a link also opens a recording, which is the sessions app's business: the whole accept is
+supportreplay.consent.accept, which calls `consume` here inside its transaction. magiclinks never imports
+sessions; a revoke reaches the recordings through the `link_revoked` signal.
 
 Consumption is one conditional UPDATE (`sessions_used < max_sessions`, not revoked, not expired): the
 database picks exactly one winner when many requests race for the last use of a link, on SQLite and on
@@ -9,7 +13,6 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -18,13 +21,11 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions import credentials, signals
-from sessions import services as recordings
-from sessions.models import EndReason, RecordingSession, SessionState
 from supportreplay import audit
+from supportreplay.signals import send
 from supportreplay.targets import validate_target_url
 
-from . import tokens
+from . import signals, tokens
 from .models import ConsentDecision, ConsentRecord, MagicLink
 from .notice import Notice, render_notice
 
@@ -56,13 +57,6 @@ class CreatedLink:
 class ClientInfo:
     ip: str | None
     user_agent: str
-
-
-@dataclass(frozen=True)
-class Accepted:
-    session: RecordingSession
-    consent: ConsentRecord
-    redirect_url: str
 
 
 # --- creating ------------------------------------------------------------------------------------------
@@ -166,7 +160,7 @@ def public_base(request=None) -> str:
 
 
 def link_url(token: str, base: str) -> str:
-    return base.rstrip("/") + reverse("magiclinks:consent", args=[token])
+    return base.rstrip("/") + reverse("consent", args=[token])
 
 
 # --- the customer's side -------------------------------------------------------------------------------
@@ -191,36 +185,33 @@ def find_usable_link(token: str) -> MagicLink:
     return found
 
 
-def _check_notice(link: MagicLink, shown_sha256: str | None) -> Notice:
+def check_notice(link: MagicLink, shown_sha256: str | None) -> Notice:
+    """The notice as rendered now; NoticeChanged if the customer was shown a different one."""
     notice = render_notice(link)
     if shown_sha256 is not None and shown_sha256 != notice.sha256:
         raise NoticeChanged
     return notice
 
 
-def accept(token: str, *, shown_notice_sha256: str | None, client: ClientInfo) -> Accepted:
-    """Consume one use of the link, record the consent, open a live session; LinkUnavailable if lost."""
-    link = find_usable_link(token)
-    notice = _check_notice(link, shown_notice_sha256)
-    with transaction.atomic():
-        # The write comes first in the transaction: SQLite then waits for the lock instead of failing
-        # to upgrade a read snapshot, and PostgreSQL re-checks the WHERE after a concurrent winner commits.
-        won = _usable(MagicLink.objects.filter(pk=link.pk)).update(sessions_used=F("sessions_used") + 1)
-        if not won:
-            raise LinkUnavailable
-        consent = _record(link, ConsentDecision.ACCEPTED, notice, client)
-        session = recordings.start_session(link, consent)
-    signals.send(signals.link_accepted, MagicLink, link=link, session=session, consent=consent)
-    log.info("link %s accepted: session %s", link.pk, session.pk)
-    return Accepted(session, consent, with_credential(link.target_url, credentials.issue(session.id)))
+def consume(link: MagicLink, notice: Notice, client: ClientInfo) -> ConsentRecord:
+    """Take one use of the link and record the consent; LinkUnavailable if the link was lost meanwhile.
+
+    Call it inside the transaction that also opens the recording (supportreplay.consent.accept).
+    """
+    # The write comes first in the transaction: SQLite then waits for the lock instead of failing
+    # to upgrade a read snapshot, and PostgreSQL re-checks the WHERE after a concurrent winner commits.
+    won = _usable(MagicLink.objects.filter(pk=link.pk)).update(sessions_used=F("sessions_used") + 1)
+    if not won:
+        raise LinkUnavailable
+    return _record(link, ConsentDecision.ACCEPTED, notice, client)
 
 
 def decline(token: str, *, shown_notice_sha256: str | None, client: ClientInfo) -> ConsentRecord:
     """Record a refusal. The link stays usable: a customer who misclicked can still open it again."""
     link = find_usable_link(token)
-    notice = _check_notice(link, shown_notice_sha256)
+    notice = check_notice(link, shown_notice_sha256)
     consent = _record(link, ConsentDecision.DECLINED, notice, client)
-    signals.send(signals.link_declined, MagicLink, link=link, consent=consent)
+    send(signals.link_declined, MagicLink, link=link, consent=consent)
     log.info("link %s declined", link.pk)
     return consent
 
@@ -236,12 +227,6 @@ def _record(link: MagicLink, decision: str, notice: Notice, client: ClientInfo) 
     )
 
 
-def with_credential(target_url: str, credential: str) -> str:
-    """`target#sr=<credential>`; targets are created without a fragment, any other is replaced."""
-    parts = urlsplit(target_url)
-    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", parts.query, f"sr={credential}"))
-
-
 # --- the agent's side, afterwards ----------------------------------------------------------------------
 
 
@@ -251,11 +236,9 @@ def revoke_link(link: MagicLink, actor, *, ip: str | None = None) -> bool:
     if not MagicLink.objects.filter(pk=link.pk, revoked_at__isnull=True).update(revoked_at=now):
         return False
     link.revoked_at = now
-    # Read after the UPDATE: an accept that won the row before us has committed its session by now.
-    live = list(
-        RecordingSession.objects.filter(link=link, state=SessionState.LIVE).values_list("id", flat=True)
-    )
-    audit.record(actor, "link.revoke", link, ip=ip, last4=link.token_last4, live_sessions=len(live))
-    for session_id in live:
-        recordings.end_session(session_id, EndReason.REVOKED)
+    # The recordings end in the receivers (sessions.receivers), after the UPDATE: an accept that won the
+    # row before us has committed its session by then.
+    ended = signals.link_revoked.send(MagicLink, link=link)
+    live = sum(count for _, count in ended if isinstance(count, int))
+    audit.record(actor, "link.revoke", link, ip=ip, last4=link.token_last4, live_sessions=live)
     return True

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import api, views
+from . import api
 
 app_name = "magiclinks"
 
+# The consent URL (`l/<token>`, name "consent") is supportreplay.urls: accepting opens a recording.
+
 urlpatterns = [
-    path("l/<str:token>", views.ConsentView.as_view(), name="consent"),
     path("api/links", api.create_link_view, name="api-links"),
 ]

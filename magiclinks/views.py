@@ -1,4 +1,7 @@
-"""The customer's side: GET shows the consent page, POST accepts or declines. Thin: services decide.
+"""The customer's side: the consent page (GET) and the answers every consent response shares.
+
+The POST (accept or decline) is supportreplay.consent_view.ConsentView, a subclass of ConsentPage: accepting
+opens a recording, which magiclinks does not know about.
 
 Every answer here (the page, the 410, the 429) is private, uncacheable and unindexable, sends no
 Referer onwards (the token is in our URL), and allows no inline script.
@@ -7,11 +10,9 @@ Referer onwards (the token is in our URL), and allows no inline script.
 import logging
 from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.decorators.csrf import csrf_exempt
 
 from supportreplay import audit
 from supportreplay.targets import origin_of
@@ -29,7 +30,7 @@ CSP = (
 )
 
 
-def _harden(response: HttpResponse, *, form_target: str | None = None) -> HttpResponse:
+def harden(response: HttpResponse, *, form_target: str | None = None) -> HttpResponse:
     # Chrome applies form-action to the redirect after a POST too, so the target's origin is allowed.
     form_action = "'self'" + (f" {form_target}" if form_target else "")
     response.headers["Content-Security-Policy"] = CSP.format(form_action=form_action)
@@ -41,13 +42,13 @@ def _harden(response: HttpResponse, *, form_target: str | None = None) -> HttpRe
 
 def gone(request: HttpRequest) -> HttpResponse:
     """One page for unknown, expired, used and revoked links: the answer must not say which."""
-    return _harden(render(request, "magiclinks/gone.html", status=410))
+    return harden(render(request, "magiclinks/gone.html", status=410))
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
     response = render(request, "magiclinks/too_many.html", status=429)
     response.headers["Retry-After"] = "60"
-    return _harden(response)
+    return harden(response)
 
 
 def client_info(request: HttpRequest) -> services.ClientInfo:
@@ -56,7 +57,7 @@ def client_info(request: HttpRequest) -> services.ClientInfo:
     )
 
 
-def _cross_site(request: HttpRequest) -> bool:
+def cross_site(request: HttpRequest) -> bool:
     """A POST that a browser says came from another site (a form auto-submitted elsewhere)."""
     fetch_site = request.headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
@@ -66,11 +67,8 @@ def _cross_site(request: HttpRequest) -> bool:
     return bool(origin) and origin != "null" and origin_of(origin) != origin_of(request.build_absolute_uri())
 
 
-# Django's CSRF check cannot work here: our own no-referrer policy makes browsers send `Origin: null`,
-# which it rejects. The token in the URL is the secret; Sec-Fetch-Site/Origin stop cross-site posts.
-@method_decorator(csrf_exempt, name="dispatch")
-class ConsentView(View):
-    http_method_names = ["get", "post"]
+class ConsentPage(View):
+    http_method_names = ["get"]
 
     def dispatch(self, request: HttpRequest, token: str) -> HttpResponse:
         if not allow_link_request(audit.client_ip(request)):
@@ -84,23 +82,6 @@ class ConsentView(View):
             return gone(request)
         return self._page(request, link, changed=changed)
 
-    def post(self, request: HttpRequest, token: str) -> HttpResponse:
-        if _cross_site(request):
-            return _harden(HttpResponse("Cross-site request refused.", status=403, content_type="text/plain"))
-        shown = request.POST.get("notice_sha256") or None
-        client = client_info(request)
-        try:
-            if request.POST.get("choice") == "decline":
-                services.decline(token, shown_notice_sha256=shown, client=client)
-                return _harden(render(request, "magiclinks/declined.html"))
-            accepted = services.accept(token, shown_notice_sha256=shown, client=client)
-        except services.LinkUnavailable:
-            return gone(request)
-        except services.NoticeChanged:
-            # The link or the settings changed since the page was shown: show the new notice, record nothing.
-            return self.get(request, token, changed=True)
-        return _harden(HttpResponseRedirect(accepted.redirect_url))
-
     def _page(self, request: HttpRequest, link, *, changed: bool = False) -> HttpResponse:
         context = {
             "link": link,
@@ -111,4 +92,4 @@ class ConsentView(View):
             "changed": changed,
         }
         response = render(request, "magiclinks/consent.html", context)
-        return _harden(response, form_target=origin_of(link.target_url))
+        return harden(response, form_target=origin_of(link.target_url))

@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sessions import signals
+        from magiclinks import signals
 
         from .services import on_link_accepted
 

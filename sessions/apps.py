@@ -10,9 +10,10 @@ class RecordingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import agent_access, conf  # noqa: F401  (conf registers the settings check)
+        from . import agent_access, conf, receivers  # noqa: F401  (conf registers the settings check)
         from .agent_group import on_post_migrate
 
         # After auth's own post_migrate handler has created the permissions (it is registered first).
         post_migrate.connect(on_post_migrate, dispatch_uid="recordings.agent_group")
         agent_access.connect_signals()
+        receivers.connect()

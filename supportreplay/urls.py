@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from . import health
+from .consent_view import ConsentView
 from .install.views import install_page
 from .metrics import metrics_view
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("metrics", metrics_view, name="metrics"),
     path("install/", install_page, name="install"),
     path("admin/", admin.site.urls),
+    path("l/<str:token>", ConsentView.as_view(), name="consent"),
     path("", include("magiclinks.urls")),
     path("", include("sessions.urls")),
     path("", include("notifications.urls")),

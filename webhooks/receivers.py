@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from magiclinks import signals as link_signals
 from sessions import signals
 from sessions.models import RecordingSession
 
@@ -37,8 +38,8 @@ def on_session_archived(sender, session_id, **kwargs) -> None:
 
 
 def connect() -> None:
-    signals.link_accepted.connect(on_link_accepted, dispatch_uid="webhooks.link_accepted")
-    signals.link_declined.connect(on_link_declined, dispatch_uid="webhooks.link_declined")
+    link_signals.link_accepted.connect(on_link_accepted, dispatch_uid="webhooks.link_accepted")
+    link_signals.link_declined.connect(on_link_declined, dispatch_uid="webhooks.link_declined")
     signals.session_started.connect(on_session_started, dispatch_uid="webhooks.session_started")
     signals.session_ended.connect(on_session_ended, dispatch_uid="webhooks.session_ended")
     signals.session_archived.connect(on_session_archived, dispatch_uid="webhooks.session_archived")

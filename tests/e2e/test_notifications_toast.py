@@ -6,6 +6,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from magiclinks import services as links
+from supportreplay import consent
 from tests.e2e.live_helpers import poll, sign_in
 from tests.helpers import live
 
@@ -19,7 +20,7 @@ def test_agent_gets_a_watch_toast_when_the_customer_accepts(daphne_server, brows
     poll(lambda: browser.find_elements(By.CSS_SELECTOR, "[data-notifications]"), timeout=5)
     created = links.create_link(agent, target_url="http://localhost/demo/", customer_name="Jane <b>Doe</b>")
     client = links.ClientInfo(ip="203.0.113.9", user_agent="test")
-    session = links.accept(created.token, shown_notice_sha256=None, client=client).session
+    session = consent.accept(created.token, shown_notice_sha256=None, client=client).session
 
     toast, _ = poll(lambda: browser.find_elements(By.CSS_SELECTOR, ".toast"), timeout=15)
     assert toast[0].find_element(By.CSS_SELECTOR, ".toast-text").text == "Jane <b>Doe</b> is sharing now"

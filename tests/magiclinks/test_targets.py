@@ -4,7 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 
-from magiclinks.services import parse_duration, with_credential
+from magiclinks.services import parse_duration
+from supportreplay.consent import with_credential
 from supportreplay.targets import origin_of, validate_target_url
 
 ALLOWED = ["https://shop.example", "http://127.0.0.1"]

@@ -6,6 +6,7 @@ import pytest
 
 from magiclinks import services as links
 from notifications.models import Notification
+from supportreplay import consent
 from tests.helpers.live import make_agent
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ CLIENT = links.ClientInfo(ip="203.0.113.9", user_agent="test")
 
 def accept_link(agent, **fields):
     created = links.create_link(agent, target_url="http://localhost/demo/", **fields)
-    return links.accept(created.token, shown_notice_sha256=None, client=CLIENT).session
+    return consent.accept(created.token, shown_notice_sha256=None, client=CLIENT).session
 
 
 def test_accepting_a_link_notifies_its_agent_only(client):

@@ -11,6 +11,7 @@ import pytest
 from magiclinks import services as links
 from sessions.models import EndReason
 from sessions.services import end_session
+from supportreplay import consent
 from tests.helpers.processes import celery_worker
 from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_agent
@@ -53,7 +54,7 @@ def test_events_are_signed_posted_retried_and_recorded_without_tokens(redis_db, 
         links.decline(declined.token, shown_notice_sha256=None, client=CLIENT)
         created = links.create_link(agent, target_url="http://localhost/demo/", ticket_ref="T-8",
                                     customer_name="Jane Doe", customer_email="jane@example.com")  # fmt: skip
-        accepted = links.accept(created.token, shown_notice_sha256=None, client=CLIENT)
+        accepted = consent.accept(created.token, shown_notice_sha256=None, client=CLIENT)
         session_id = accepted.session.pk
         from sessions import credentials
 
