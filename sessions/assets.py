@@ -5,7 +5,8 @@ The agent pages' CSP (sessions/csp.py) blocks every remote asset of a recording;
 'self' and needs no CSP change. Storage is one Redis hash per session (keys.assets): field = sha256 hex,
 value = `<mime>\\n<bytes>`. It is deleted with the session's other keys (keys.all_keys).
 
-Limits (docs/PROTOCOL.md "Assets"): ASSET_MAX_BYTES per file, SESSION_ASSETS_MAX_BYTES and
+Limits (docs/PROTOCOL.md "Assets"; the values are static/recorder/asset-limits.json, shared with the
+recorder): ASSET_MAX_BYTES per file, SESSION_ASSETS_MAX_BYTES and
 SESSION_ASSETS_MAX_COUNT per session. Only the types of ALLOWED_TYPES are ever stored or served: raster
 images and fonts. SVG is refused (it can carry script and is a document, not just pixels); HTML, CSS and
 anything else never reaches the agent's browser from here.
@@ -18,8 +19,10 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -31,25 +34,13 @@ from . import keys
 # present the first time the recorder sends a file in a session and is taken out at ingest.
 ASSET_TAG = "sr.asset"
 URL_MAX_CHARS = 4096
-ASSET_MAX_BYTES = 256 * 1024
-SESSION_ASSETS_MAX_BYTES = 8 * 1024 * 1024
-SESSION_ASSETS_MAX_COUNT = 200
-
-ALLOWED_TYPES = frozenset(
-    {
-        "image/png",
-        "image/jpeg",
-        "image/gif",
-        "image/webp",
-        "image/avif",
-        "image/x-icon",
-        "image/vnd.microsoft.icon",
-        "font/woff",
-        "font/woff2",
-        "font/ttf",
-        "font/otf",
-    }
-)
+# One contract with the recorder (static/recorder/src/assets.js builds in the same file).
+LIMITS_FILE = Path(__file__).resolve().parent.parent / "static" / "recorder" / "asset-limits.json"
+_LIMITS = json.loads(LIMITS_FILE.read_text(encoding="utf-8"))
+ASSET_MAX_BYTES: int = _LIMITS["asset_max_bytes"]  # 256 KiB
+SESSION_ASSETS_MAX_BYTES: int = _LIMITS["session_max_bytes"]  # 8 MiB
+SESSION_ASSETS_MAX_COUNT: int = _LIMITS["session_max_count"]  # 200
+ALLOWED_TYPES = frozenset(_LIMITS["allowed_types"])  # raster images and fonts, never SVG
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 

@@ -2,6 +2,7 @@
 allow-listed image and font types, never sniffed, never as a document."""
 
 import hashlib
+import json
 import struct
 import zlib
 
@@ -12,6 +13,17 @@ from sessions import assets, keys
 from tests.sessions.factories import make_agent, make_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_limits_are_the_contract_file_the_recorder_builds_in():
+    # static/recorder/test/assets.test.js holds the recorder to the same file.
+    contract = json.loads(assets.LIMITS_FILE.read_text(encoding="utf-8"))
+    assert assets.LIMITS_FILE.parts[-3:] == ("static", "recorder", "asset-limits.json")
+    assert assets.ASSET_MAX_BYTES == contract["asset_max_bytes"] == 256 * 1024
+    assert assets.SESSION_ASSETS_MAX_COUNT == contract["session_max_count"] == 200
+    assert assets.SESSION_ASSETS_MAX_BYTES == contract["session_max_bytes"] == 8 * 1024 * 1024
+    assert set(contract["allowed_types"]) == assets.ALLOWED_TYPES
+    assert not any(word in t for t in assets.ALLOWED_TYPES for word in ("svg", "html", "css", "script"))
 
 
 def png(width: int = 3, height: int = 2) -> bytes:

@@ -8,23 +8,15 @@
 // page showed); other origins only when their CORS headers allow it, without cookies. Needs a secure
 // context (crypto.subtle for the sha256); elsewhere nothing is captured.
 
+import LIMITS from "../asset-limits.json" with { type: "json" };
+
 export const ASSET_TAG = "sr.asset";
-export const ASSET_MAX_BYTES = 256 * 1024;
-export const SESSION_MAX_BYTES = 8 * 1024 * 1024;
-export const SESSION_MAX_COUNT = 200;
-export const ALLOWED_TYPES = new Set([
-  "image/png",
-  "image/jpeg",
-  "image/gif",
-  "image/webp",
-  "image/avif",
-  "image/x-icon",
-  "image/vnd.microsoft.icon",
-  "font/woff",
-  "font/woff2",
-  "font/ttf",
-  "font/otf",
-]);
+// One contract with the server (sessions/assets.py reads the same file): 256 KiB a file, 200 files and
+// 8 MiB a session, raster images and fonts only.
+export const ASSET_MAX_BYTES = LIMITS.asset_max_bytes;
+export const SESSION_MAX_BYTES = LIMITS.session_max_bytes;
+export const SESSION_MAX_COUNT = LIMITS.session_max_count;
+export const ALLOWED_TYPES = new Set(LIMITS.allowed_types);
 const SENT_KEY = "__sr_assets";
 const SCAN_DELAY_MS = 800;
 const URL_RE = /url\(\s*(['"]?)([^'")]+?)\1\s*\)/g;

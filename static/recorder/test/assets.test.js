@@ -1,6 +1,25 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { absoluteUrl, cssUrls, normaliseType } from "../src/assets.js";
+import {
+  ALLOWED_TYPES,
+  ASSET_MAX_BYTES,
+  SESSION_MAX_BYTES,
+  SESSION_MAX_COUNT,
+  absoluteUrl,
+  cssUrls,
+  normaliseType,
+} from "../src/assets.js";
+
+test("the limits are the contract file the server reads too (tests/sessions/test_assets.py)", () => {
+  const contract = JSON.parse(readFileSync(new URL("../asset-limits.json", import.meta.url), "utf8"));
+  assert.equal(ASSET_MAX_BYTES, contract.asset_max_bytes);
+  assert.equal(SESSION_MAX_BYTES, contract.session_max_bytes);
+  assert.equal(SESSION_MAX_COUNT, contract.session_max_count);
+  assert.deepEqual([...ALLOWED_TYPES].sort(), [...contract.allowed_types].sort());
+  assert.deepEqual([ASSET_MAX_BYTES, SESSION_MAX_COUNT, SESSION_MAX_BYTES], [256 * 1024, 200, 8 * 1024 * 1024]);
+  assert.ok(![...ALLOWED_TYPES].some((type) => /svg|html|css|script/.test(type)));
+});
 
 test("only http(s) URLs are assets, resolved against their base", () => {
   assert.equal(absoluteUrl("img/a.png", "https://app.example/shop/"), "https://app.example/shop/img/a.png");
