@@ -1,5 +1,6 @@
 """The replay follows the playhead: viewport size applied before painting after a seek, the header shows
-the URL and size at the playhead, and a replay opened without ?t= starts at the first rendered content."""
+the URL and size at the playhead, a replay opened without ?t= starts at the first rendered content, and
+one opened at (or past) the end shows the recording's last change."""
 
 from __future__ import annotations
 
@@ -70,6 +71,9 @@ def record_spa(redis_db, session) -> None:
         ]
     )
     rec.send([live.console_event("log", "done", ts=t0 + 6000)])
+    # The recording's very last event changes what is on screen (like a canvas chart's last frame).
+    change = {"source": 0, "adds": [], "removes": [], "texts": [{"id": label["id"], "value": "Orders (3)"}]}
+    rec.send([{"type": 3, "data": {**change, "attributes": []}, "timestamp": t0 + 6500}])
 
 
 def vp(width: int, height: int) -> str:
@@ -117,3 +121,8 @@ def test_replay_viewport_header_and_start_follow_the_playhead(daphne_server, bro
     assert state(browser)["width"] == "1280"
     assert browser.find_element(By.CSS_SELECTOR, "[data-page-url]").text == "https://app.example/orders"
     browser.save_screenshot("/tmp/sr-replay-playhead.png")
+
+    # Opened past the end (clamped to the last event's moment): the last change is applied too.
+    browser.get(f"{daphne_server.url}/sessions/{session.pk}/?t=60")
+    poll(lambda: browser.execute_script("return document.body.dataset.replayReady"), timeout=10)
+    assert iframe_text(browser, "#title") == "Orders (3)"

@@ -79,3 +79,13 @@ export function firstContentTs(events) {
   }
   return null;
 }
+
+/**
+ * rrweb's play/pause offset (from `base`, the first held event) for the moment `target`. rrweb applies
+ * only events strictly before the offset, so at the very end of the recording, where the last event
+ * sits (a seek past the end is clamped there), one more millisecond: else the last change (often the
+ * canvas frame or mutation the customer saw last) is never shown at the end.
+ */
+export function replayOffset(target, base, endTs) {
+  return Math.max(0, target - base) + (target >= endTs ? 1 : 0);
+}

@@ -5,7 +5,7 @@ import { $ } from "./dom.js";
 import { fetchOrder, nextStep, playerSpan, toDrop, windowAround } from "./chunkwindow.js";
 import { chunkIndexFor, eventRows, fmtClock, markersFromEvents, parseStartParam } from "./model.js";
 import { Panels } from "./panels.js";
-import { firstContentTs, pageAt } from "./playhead.js";
+import { firstContentTs, pageAt, replayOffset } from "./playhead.js";
 import { createReplayer } from "./stage.js";
 
 const STEP_MS = 5000;
@@ -183,7 +183,7 @@ export async function startReplay(config) {
       timing.build = performance.now() - t0 - timing.fetch;
     }
     overlay(null);
-    const offset = Math.max(0, target - player.base);
+    const offset = replayOffset(target, player.base, endTs);
     const shouldPlay = play ?? player.playing;
     const t1 = performance.now();
     if (shouldPlay) player.replayer.play(offset);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { firstContentTs, pageAt, sizeAt } from "../src/playhead.js";
+import { firstContentTs, pageAt, replayOffset, sizeAt } from "../src/playhead.js";
 
 const el = (tagName, childNodes = [], attributes = {}) => ({ type: 2, tagName, attributes, childNodes });
 const txt = (textContent) => ({ type: 3, textContent });
@@ -41,4 +41,10 @@ test("first content: a snapshot with text, or the first mutation that renders th
   // Text in the head (title) or scripts does not count.
   assert.equal(firstContentTs([full(5, doc(el("script", [txt("var a = 1")])))]), null);
   assert.equal(firstContentTs([]), null);
+});
+
+test("at the end of a recording the seek offset includes the last event (rrweb applies events before it)", () => {
+  assert.equal(replayOffset(1500, 1000, 9000), 500);
+  assert.equal(replayOffset(9000, 1000, 9000), 8001);
+  assert.equal(replayOffset(500, 1000, 9000), 0);
 });
