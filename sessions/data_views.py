@@ -1,17 +1,18 @@
 """Replay data API: the manifest and one chunk at a time, for agents who may watch recordings.
 
 GET /sessions/<uuid>/data/manifest      -> {"id","state","source","start_ts","end_ts","chunks",...}
-GET /sessions/<uuid>/data/chunks/<n>    -> [rrweb events], starting with meta + full snapshot
+GET /sessions/<uuid>/data/chunks/<n>    -> [rrweb events], starting with meta + full snapshot (gzipped once
+                                           and kept per process: served_chunks.py; ETag, 304)
 
 Fetching the manifest is what opens a replay, so that is where `session.replay` is audited.
 """
 
 from __future__ import annotations
 
-import json
+import gzip
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.gzip import gzip_page
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET
 
 from supportreplay import audit
 
+from . import served_chunks
 from .archive import source
 from .models import RecordingSession, SessionState
 from .permissions import agent_required
@@ -70,21 +72,27 @@ def manifest(request: HttpRequest, session_id) -> JsonResponse:
 
 @require_GET
 @agent_required
-@gzip_page
 def chunk(request: HttpRequest, session_id, index: int) -> HttpResponse:
     session = get_object_or_404(RecordingSession, pk=session_id)
     if session.state == SessionState.LIVE:
         raise Http404("session is still live")
     try:
-        events = source.chunk_events(session, index)
+        served = served_chunks.served_chunk(session, index)
     except (IndexError, source.RecordingUnavailable):
         raise Http404("no such chunk") from None
-    body = json.dumps(events, separators=(",", ":"), ensure_ascii=False)
-    response = HttpResponse(body, content_type="application/json")
-    if session.state == SessionState.ARCHIVED:
+    if served.etag is not None and served.etag in request.headers.get("If-None-Match", ""):
+        response = HttpResponseNotModified()
+    elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(served.gzipped, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(served.gzipped), content_type="application/json")
+    if served.etag is not None:
+        response["ETag"] = served.etag
+    if served.immutable:
         # An archived chunk never changes: let the agent's browser keep it (never a shared cache).
         patch_cache_control(response, private=True, max_age=86400, immutable=True)
     else:
         patch_cache_control(response, private=True, no_cache=True)
-    patch_vary_headers(response, ["Cookie"])
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
     return response

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from ..models import RecordingSession
+from ..models import RecordingSession, SessionState
 from ..permissions import EXPORT_PERMISSION, agent_required
 from . import with_agent_headers
 
@@ -18,6 +18,8 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
     )
     # `session.replay` is audited by the data API's manifest view, which is what opens a recording.
     args = [session.pk]
+    manifest_url = reverse("recordings:replay-data-manifest", args=args)
+    chunk_prefix = reverse("recordings:replay-data-chunk", args=[session.pk, 0]).removesuffix("0")
     context = {
         "session": session,
         "link": session.link,
@@ -32,13 +34,24 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
         "player_config": {
             "mode": "replay",
             "session": str(session.pk),
-            "manifest": reverse("recordings:replay-data-manifest", args=args),
+            "manifest": manifest_url,
             # The player appends a chunk's index to this prefix.
-            "chunk": reverse("recordings:replay-data-chunk", args=[session.pk, 0]).removesuffix("0"),
+            "chunk": chunk_prefix,
             "steps": reverse("recordings:replay-data-steps", args=args),
             "notes": reverse("session-notes", args=args),
             "live": reverse("recordings:live", args=args),
             "state": session.state,
         },
     }
+    context["preload"] = first_frame_urls(session, request.GET.get("t"), manifest_url, chunk_prefix)
     return with_agent_headers(render(request, "recordings/replay.html", context))
+
+
+def first_frame_urls(
+    session: RecordingSession, t: str | None, manifest_url: str, chunk_prefix: str
+) -> list[str]:
+    """What the page's first frame waits for, preloaded from the HTML's head: the manifest and, opened
+    without `?t=`, chunk 0 (the player asks for both at once then). Nothing for a live session."""
+    if session.state == SessionState.LIVE:
+        return []
+    return [manifest_url] if t else [manifest_url, f"{chunk_prefix}0"]

@@ -51,6 +51,26 @@ def test_replay_page_carries_a_strict_csp_and_the_data_api_urls(agent):
     assert b'"manifest": "/sessions/' in response.content
 
 
+def preloaded(response) -> list[str]:
+    import re
+
+    return re.findall(r'<link rel="preload" href="([^"]+)" as="fetch"', response.content.decode())
+
+
+def test_replay_page_preloads_the_manifest_and_chunk_0_from_its_head(agent):
+    session = live.make_session(agent, state=SessionState.ENDED)
+    client = agent_client(agent)
+    base = f"/sessions/{session.pk}/data"
+    assert preloaded(client.get(f"/sessions/{session.pk}/")) == [f"{base}/manifest", f"{base}/chunks/0"]
+    # Opened at a time: the chunk depends on the manifest, so only the manifest is asked for early.
+    assert preloaded(client.get(f"/sessions/{session.pk}/?t=90")) == [f"{base}/manifest"]
+
+
+def test_replay_page_of_a_live_session_preloads_nothing(agent):
+    session = live.make_session(agent)
+    assert preloaded(agent_client(agent).get(f"/sessions/{session.pk}/")) == []
+
+
 def test_live_page_renders_player_config_for_the_watch_socket(agent):
     session = live.make_session(agent)
     response = agent_client(agent).get(f"/sessions/{session.pk}/live")

@@ -6,6 +6,7 @@ import json
 import pytest
 
 from magiclinks.models import AuditEvent
+from sessions import served_chunks
 from sessions.archive import service
 from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_agent, make_session
@@ -76,6 +77,46 @@ def test_archived_chunks_are_compressed_and_privately_cacheable(agent_client, re
     assert "private" in response["Cache-Control"]
     assert "immutable" in response["Cache-Control"]
     assert events[0]["type"] in (4, 5)
+
+
+def test_an_archived_chunk_is_built_once_and_revalidated_by_etag(agent_client, redis_db, media):
+    sid = ended_session(minutes=1)
+    service.archive_session(sid)
+    served_chunks.CACHE.clear()
+    url = f"/sessions/{sid}/data/chunks/0"
+    first, events = get_json(agent_client, url)
+    assert len(served_chunks.CACHE) == 1
+    second, again = get_json(agent_client, url)
+    assert again == events
+    assert first["ETag"] == second["ETag"]
+    assert "Accept-Encoding" in first["Vary"] and "Cookie" in first["Vary"]
+    assert agent_client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    # A client that takes no gzip gets the same JSON uncompressed.
+    plain = agent_client.get(url)
+    assert "Content-Encoding" not in plain
+    assert json.loads(plain.content) == events
+
+
+def test_a_chunk_read_from_redis_is_not_cached(agent_client, redis_db, media):
+    sid = ended_session(minutes=1)
+    served_chunks.CACHE.clear()
+    response, events = get_json(agent_client, f"/sessions/{sid}/data/chunks/0")
+    assert events[0]["type"] in (4, 5)
+    assert len(served_chunks.CACHE) == 0
+    assert "ETag" not in response
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_the_served_chunk_cache_keeps_its_byte_bound_dropping_the_least_recently_used():
+    cache = served_chunks.ByteBoundedLRU(10)
+    cache.put("a", b"1234")
+    cache.put("b", b"5678")
+    assert cache.get("a") == b"1234"  # a is now the most recent
+    cache.put("c", b"90ab")  # 12 bytes > 10: b goes
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (b"1234", None, b"90ab")
+    assert cache.size == 8
+    cache.put("huge", b"x" * 11)  # larger than the bound: not kept, nothing evicted
+    assert cache.get("huge") is None and len(cache) == 2
 
 
 def test_unknown_chunk_and_live_session_answer_404(agent_client, redis_db, media):

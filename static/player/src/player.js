@@ -13,10 +13,10 @@ function boot() {
   if (config.mode === "live") startLive(config);
   else if (config.mode === "replay") {
     const ready = startReplay(config);
-    // The steps walk the whole recording on the server: ask once the first frame is painted, so that
-    // request never queues in front of the chunk the frame waits for.
+    // The steps walk the whole recording on the server, and the notes are one more request: ask once
+    // the first frame is painted, so neither queues in front of the chunk the frame waits for.
     if (config.steps) ready.finally(() => startSteps(config));
-    if (config.notes) startNotes(config);
+    if (config.notes) ready.finally(() => startNotes(config));
   }
 }
 

@@ -7,12 +7,15 @@ import { Replayer } from "rrweb";
 import { AssetMap, assetBase, patchDocument } from "./assets.js";
 import { blockedAssetCounter, showBlockedNote } from "./blocked.js";
 import { canvasFramesPlugin } from "./canvasframes.js";
+import { BoundedCssCache, replayerCache } from "./csscache.js";
 import { defuseEvent } from "./defuse.js";
 import { embedsPlugin } from "./embeds.js";
 import { formStatePlugin } from "./formstate.js";
 import { topLayerPlugin } from "./toplayer.js";
 
 const MOUSE_TAIL = { duration: 600, lineCap: "round", lineWidth: 3, strokeStyle: "rgba(139, 123, 255, 0.75)" };
+// Stylesheets rewritten for replay, shared by every Replayer of this page (csscache.js).
+const CSS_CACHE = new BoundedCssCache();
 
 export function createReplayer(stage, events, options = {}) {
   stage.replaceChildren();
@@ -50,6 +53,8 @@ export function createReplayer(stage, events, options = {}) {
     ...options,
     plugins: [formState, embedsPlugin(), canvasFrames, ...(options.plugins || [])],
   });
+  // Before the first rebuild (rrweb's constructor defers it; a seek does it synchronously below).
+  replayer.cache = replayerCache(CSS_CACHE);
   formState.attach(replayer);
   // rrweb hides the replay's scrollbars (scrolling="no"): a page that showed the customer a vertical
   // scrollbar then lays out a scrollbar's width wider in the replay, shifting everything centred. Keep
