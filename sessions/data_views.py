@@ -25,7 +25,7 @@ from .archive import source
 from .models import RecordingSession, SessionState
 from .permissions import agent_required
 
-SUMMARY_HIDDEN = ("markers", "environment", "tabs_detail")
+SUMMARY_HIDDEN = ("markers", "environment", "tabs_detail", "repro_steps")  # steps: /data/steps
 
 
 def _recording_or_404(session: RecordingSession) -> source.Recording:

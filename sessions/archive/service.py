@@ -31,6 +31,7 @@ from supportreplay.redis_client import get_redis
 
 from .. import asset_archive, keys, signals, store
 from ..models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
+from ..repro.stored import ArchiveSteps
 from ..summary import summarize
 from . import chunking, container, format, gcpause, reader, stream, verify, writer
 from .lock import LockLost, RedisLock
@@ -78,7 +79,8 @@ class _HashingFile:
 
 
 def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
-    """Chunk, encode and write the batches to `out` as they arrive, summarising on the way.
+    """Chunk, encode and write the batches to `out` as they arrive, summarising (and walking the repro
+    steps, stored in the summary) on the way.
 
     One pass, linear in the events; memory holds one stream page, one chunk, and the session's capped
     dictionary and assets, whatever the session's length.
@@ -89,10 +91,12 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
     tally = verify.TabTally()
     digests: list[tuple[str, int]] = []
     seen = {"events": 0, "last_id": ""}
+    steps = ArchiveSteps()
 
     def flow() -> Iterator[chunking.Batch]:
         for batch in batches:
             tally.add(batch)
+            steps.add(batch)
             seen["events"] += len(batch.events)
             seen["last_id"] = batch.stream_id
             for chunk in chunker.feed(batch):
@@ -108,6 +112,8 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
     raw = sum(e.raw_bytes for e in entries)
     summary.update(stored_bytes=writer.size, raw_bytes=raw, gaps=verify.gaps_by_tab(tabs))
     summary["tabs_detail"] = {tab: r.as_dict() for tab, r in tabs.items()}
+    start_ts = min((e.start_ts for e in entries), default=0)
+    steps.store(summary, start_ts)
     return Built(
         entries=entries,
         digests=digests,
@@ -117,7 +123,7 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
         raw_bytes=raw,
         stored_bytes=writer.size,
         sha256=target.hash.hexdigest(),
-        start_ts=min((e.start_ts for e in entries), default=0),
+        start_ts=start_ts,
         end_ts=max((e.end_ts for e in entries), default=0),
         last_stream_id=seen["last_id"],
         assets=len(writer.assets),

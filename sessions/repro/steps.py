@@ -12,6 +12,7 @@ Playwright export asserts on.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -26,6 +27,8 @@ from .locators import Locator, locate, target_of
 from .mirror import Mirror, Node
 
 MAX_STEPS = 300
+# Batches held to put late ones back in the customer's order (see Walking); the walk's memory bound.
+REORDER_WINDOW = 256
 MAX_MESSAGE = 200
 REPEAT_CLICK_MS = 1000
 MASK_ONLY = re.compile(r"[*•]+")
@@ -310,17 +313,39 @@ def _first_ts(batch: Batch) -> int:
     return event_ts(event, batch.ts) if event is not None else batch.ts
 
 
-def in_time_order(batches: Iterable[Batch]) -> list[Batch]:
-    """Batches in the order the customer produced them. The stream keeps arrival order, and a batch the
-    recorder resent after a page load (unacked when the page unloaded) arrives after the next page's."""
-    return sorted(batches, key=lambda b: (_first_ts(b), b.tab, b.seq))
+class Walking:
+    """A walk fed one batch at a time in stream (arrival) order, e.g. while the archive is written.
+
+    Batches are walked in the order the customer produced them (first event's time, tab, seq). The stream
+    keeps arrival order, and a batch the recorder resent after a page load (unacked when the page
+    unloaded) arrives after the next page's: the walk holds the newest REORDER_WINDOW batches and always
+    walks the earliest of them, so a batch up to REORDER_WINDOW places late is put back in its place while
+    memory stays bounded whatever the session's length. A batch later than that is walked where it arrived.
+    """
+
+    def __init__(self, window: int = REORDER_WINDOW) -> None:
+        self._walker = _Walker()
+        self._held: list[tuple[tuple[int, str, int], int, Batch]] = []
+        self._arrived = 0
+        self._window = window
+
+    def add(self, batch: Batch) -> None:
+        heapq.heappush(self._held, ((_first_ts(batch), batch.tab, batch.seq), self._arrived, batch))
+        self._arrived += 1
+        if len(self._held) > self._window:
+            self._walker.feed(heapq.heappop(self._held)[2])
+
+    def finish(self) -> Walk:
+        while self._held:
+            self._walker.feed(heapq.heappop(self._held)[2])
+        return self._walker.walk
 
 
 def walk(batches: Iterable[Batch]) -> Walk:
-    walker = _Walker()
-    for batch in in_time_order(batches):
-        walker.feed(batch)
-    return walker.walk
+    walking = Walking()
+    for batch in batches:
+        walking.add(batch)
+    return walking.finish()
 
 
 def derive_steps(batches: Iterable[Batch]) -> list[Step]:
@@ -338,4 +363,13 @@ def as_dict(step: Step, start_ts: int) -> dict[str, Any]:
         "target": step.target,
         "detail": step.detail,
         "text": step.text,
+    }
+
+
+def payload(result: Walk, start_ts: int) -> dict[str, Any]:
+    """The steps as the replay page reads them (`/data/steps`), offsets from `start_ts` (the manifest's)."""
+    return {
+        "start_ts": start_ts,
+        "steps": [as_dict(step, start_ts) for step in result.steps],
+        "truncated": result.truncated,
     }

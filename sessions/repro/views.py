@@ -1,4 +1,9 @@
-"""`/sessions/<id>/data/steps`: the repro steps of a recording, for the replay page (agents who may watch)."""
+"""`/sessions/<id>/data/steps`: the repro steps of a recording, for the replay page (agents who may watch).
+
+An archived session's steps were computed once while its archive was written (sessions/repro/stored.py):
+they are served as stored, the recording is not read. An ended session still in Redis, or one archived
+before steps were stored, is walked on request (the walk holds at most REORDER_WINDOW batches).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,8 @@ from django.views.decorators.http import require_GET
 from ..archive import source
 from ..models import RecordingSession, SessionState
 from ..permissions import agent_required
-from .steps import as_dict, walk
+from .steps import payload, walk
+from .stored import stored_steps
 
 
 def recording_batches(session: RecordingSession):
@@ -30,26 +36,23 @@ STEPS_CACHE_SECONDS = 3600
 
 
 def cache_key(recording: source.Recording) -> str | None:
-    """An archive never changes: its steps are cached by its checksum (not while the session is in Redis)."""
+    """An archive never changes: steps walked on request are cached by its checksum (not while in Redis)."""
     return f"sr:repro-steps:{recording.archive.sha256}" if recording.archive is not None else None
 
 
 def steps_payload(recording: source.Recording, batches) -> dict:
+    if recording.archive is not None and (stored := stored_steps(recording.summary)) is not None:
+        return stored
     key = cache_key(recording)
     cached = cache.get(key) if key else None
     if cached is not None:
         return cached
     # The same origin as the data API's manifest, so `?t=` means the same moment on the page.
     start_ts = recording.start_ts or recording.summary.get("start_ts", 0)
-    result = walk(batches)
-    payload = {
-        "start_ts": start_ts,
-        "steps": [as_dict(step, start_ts) for step in result.steps],
-        "truncated": result.truncated,
-    }
+    result = payload(walk(batches), start_ts)
     if key:
-        cache.set(key, payload, STEPS_CACHE_SECONDS)
-    return payload
+        cache.set(key, result, STEPS_CACHE_SECONDS)
+    return result
 
 
 @require_GET

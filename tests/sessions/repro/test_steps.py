@@ -202,8 +202,59 @@ def test_a_batch_resent_after_the_next_page_load_is_walked_in_the_customers_orde
     ]
 
 
+def test_a_batch_more_than_the_reorder_window_late_is_walked_where_it_arrived():
+    from sessions.archive.chunking import Batch
+    from sessions.repro.steps import Walking
+
+    button = el("button", {}, "Add to cart")
+    fields = [el("input", {"aria-label": f"Field {n}"}) for n in range(3)]
+    page = [meta(T0, SHOP), snapshot(T0, button, *fields)]
+    late_click = Batch("tab-a", 1, T0 + 2, [click(T0 + 100, button)])
+    later = [Batch("tab-a", 2 + n, T0 + 3 + n, [typed(T0 + 200 + n, fields[n])]) for n in range(3)]
+
+    def order(window: int) -> list[int]:
+        walking = Walking(window=window)
+        for batch in [Batch("tab-a", 0, T0, page), *later, late_click]:
+            walking.add(batch)
+        return [s.ts - T0 for s in walking.finish().steps if s.kind in (StepKind.CLICK, StepKind.INPUT)]
+
+    assert order(window=3) == [100, 200, 201, 202]  # three places late: put back in place
+    assert order(window=2) == [200, 100, 201, 202]  # one more than the window: walked where it arrived
+
+
 @pytest.mark.django_db(transaction=True)
-def test_steps_of_an_archived_session_are_computed_once_per_archive(client, redis_db, settings, tmp_path):
+def test_steps_of_an_archived_session_are_stored_with_it_and_served_without_reading_the_recording(
+    client, redis_db, settings, tmp_path
+):
+    from django.core.cache import cache
+    from django.core.files.storage import default_storage
+
+    from sessions.archive import source
+    from sessions.models import RecordingSession
+    from sessions.repro.steps import payload
+    from sessions.repro.views import cache_key
+    from tests.helpers.live import make_agent
+    from tests.sessions.test_exports import archived_session
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    sid = archived_session(minutes=1)
+    session = RecordingSession.objects.get(pk=sid)
+    stored = session.summary["repro_steps"]
+    recording = source.load(session)
+    assert stored == payload(walk(source.iter_batches(session)), recording.start_ts)  # the same walk
+    assert stored["steps"][0]["text"] == "Opened /cart"
+
+    client.force_login(make_agent())
+    assert "repro_steps" not in client.get(f"/sessions/{sid}/data/manifest").json()["summary"]
+    default_storage.delete(recording.archive.storage_name)  # a walk on request would fail now
+    assert client.get(f"/sessions/{sid}/data/steps").json() == stored
+    assert cache.get(cache_key(recording)) is None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_steps_of_a_session_archived_before_steps_were_stored_are_walked_once(
+    client, redis_db, settings, tmp_path
+):
     from django.core.cache import cache
 
     from sessions.archive import source
@@ -214,9 +265,11 @@ def test_steps_of_an_archived_session_are_computed_once_per_archive(client, redi
 
     settings.MEDIA_ROOT = str(tmp_path)
     sid = archived_session(minutes=1)
+    session = RecordingSession.objects.get(pk=sid)
+    stored = session.summary.pop("repro_steps")
+    session.save(update_fields=["summary"])
     client.force_login(make_agent())
     first = client.get(f"/sessions/{sid}/data/steps").json()
-    assert first["steps"][0]["text"] == "Opened /cart"
-    key = cache_key(source.load(RecordingSession.objects.get(pk=sid)))
-    assert cache.get(key) == first
+    assert first == stored
+    assert cache.get(cache_key(source.load(session))) == first
     assert client.get(f"/sessions/{sid}/data/steps").json() == first
