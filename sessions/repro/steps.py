@@ -321,28 +321,38 @@ class Walking:
     unloaded) arrives after the next page's: the walk holds the newest REORDER_WINDOW batches and always
     walks the earliest of them, so a batch up to REORDER_WINDOW places late is put back in its place while
     memory stays bounded whatever the session's length. A batch later than that is walked where it arrived.
+
+    `steps_only`: stop walking once MAX_STEPS are taken (the steps cannot change any more; what the rest
+    would find, the error state after a failure, is for the Playwright export, which walks everything).
     """
 
-    def __init__(self, window: int = REORDER_WINDOW) -> None:
+    def __init__(self, window: int = REORDER_WINDOW, *, steps_only: bool = False) -> None:
         self._walker = _Walker()
         self._held: list[tuple[tuple[int, str, int], int, Batch]] = []
         self._arrived = 0
         self._window = window
+        self._steps_only = steps_only
+
+    @property
+    def _done(self) -> bool:
+        return self._steps_only and self._walker.walk.truncated
 
     def add(self, batch: Batch) -> None:
+        if self._done:
+            return
         heapq.heappush(self._held, ((_first_ts(batch), batch.tab, batch.seq), self._arrived, batch))
         self._arrived += 1
         if len(self._held) > self._window:
             self._walker.feed(heapq.heappop(self._held)[2])
 
     def finish(self) -> Walk:
-        while self._held:
+        while self._held and not self._done:
             self._walker.feed(heapq.heappop(self._held)[2])
         return self._walker.walk
 
 
-def walk(batches: Iterable[Batch]) -> Walk:
-    walking = Walking()
+def walk(batches: Iterable[Batch], *, steps_only: bool = False) -> Walk:
+    walking = Walking(steps_only=steps_only)
     for batch in batches:
         walking.add(batch)
     return walking.finish()

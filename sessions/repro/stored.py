@@ -23,7 +23,7 @@ class ArchiveSteps:
     raises is logged and stores nothing, and the replay page derives the steps on request instead."""
 
     def __init__(self) -> None:
-        self._walking: Walking | None = Walking()
+        self._walking: Walking | None = Walking(steps_only=True)
 
     def add(self, batch: Batch) -> None:
         if self._walking is None:

@@ -49,7 +49,7 @@ def steps_payload(recording: source.Recording, batches) -> dict:
         return cached
     # The same origin as the data API's manifest, so `?t=` means the same moment on the page.
     start_ts = recording.start_ts or recording.summary.get("start_ts", 0)
-    result = payload(walk(batches), start_ts)
+    result = payload(walk(batches, steps_only=True), start_ts)
     if key:
         cache.set(key, result, STEPS_CACHE_SECONDS)
     return result

@@ -222,6 +222,26 @@ def test_a_batch_more_than_the_reorder_window_late_is_walked_where_it_arrived():
     assert order(window=2) == [200, 100, 201, 202]  # one more than the window: walked where it arrived
 
 
+def test_past_max_steps_the_steps_only_walk_stops_with_the_same_steps():
+    from sessions.repro.steps import MAX_STEPS
+
+    buttons = [el("button", {}, "Add to cart"), el("button", {}, "Remove")]
+    alert = el("div", {"role": "alert"}, "Ready")
+    events = [meta(T0, SHOP), snapshot(T0, *buttons, alert)]
+    events += [click(T0 + 5000 * (n + 1), buttons[n % 2]) for n in range(MAX_STEPS + 5)]
+    late = T0 + 5000 * (MAX_STEPS + 10)
+    events += [
+        js_error(late, "Payment failed"),
+        mutation(late + 1, texts=[{"id": alert["childNodes"][0]["id"], "value": "Payment failed"}]),
+    ]
+    full, steps_only = walk(batches(*events)), walk(batches(*events), steps_only=True)
+    assert len(full.steps) == MAX_STEPS
+    assert full.truncated
+    assert full.error_state is not None
+    assert (steps_only.steps, steps_only.truncated) == (full.steps, True)
+    assert steps_only.error_state is None  # not walked: only the Playwright export needs it
+
+
 @pytest.mark.django_db(transaction=True)
 def test_steps_of_an_archived_session_are_stored_with_it_and_served_without_reading_the_recording(
     client, redis_db, settings, tmp_path
