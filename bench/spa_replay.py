@@ -4,15 +4,21 @@
 
 Sessions: `spa` is the Swagger UI recording (bench/fixtures/swagger-ui.msgpack.zst, made by
 bench/spa_record.py) repeated to the length asked; `synthetic` is bench/_archive_events.py. Each is stored
-in Redis DB 4 (BENCH_REDIS_URL) the way ingest stores it, then:
+in a private redis-server started for the run (or BENCH_REDIS_URL, never flushed) the way ingest stores
+it, then:
 - archive: `archive_session` in its own process (what a Celery worker runs): wall time, RSS before the
   call and peak RSS (VmHWM) after it;
 - size: stored bytes per recorded minute, against gzip -6 of the session's JSON;
 - S3: the object copied to a moto_server process; bytes the server sent to read one chunk (range reads);
 - replay: the product's replay page (/sessions/<id>/) on a real daphne in headless Chromium, a fresh
-  browser each time (cold): first frame (navigation start to the first painted frame), seeks to
-  `--seeks` places never loaded before (time until the frame is painted), and the renderer's RSS after
-  them, with the chunks the page still holds.
+  browser each time (cold): first frame (navigation start to the first painted frame) with its in-page
+  breakdown, seeks to `--seeks` places never loaded before (time until the frame is painted), and the
+  renderer's RSS after them, with the chunks the page still holds. Before the browsers, the daphne is
+  warmed with one request of the page's HTML (a fresh process compiles templates and imports views on
+  its first request: ~1-2 s that no running server pays) and the session's repro steps are computed
+  once (the page asks for them after its first frame; the first request walks the whole recording in
+  the server's one thread for sync views, seconds for 3 hours, and is cached by archive checksum
+  afterwards): its time is printed as `steps_first_request_s`.
 Own SQLite file var/bench-spa.sqlite3 and media directory var/bench-spa-media; deletes its sessions' keys.
 """
 
@@ -30,9 +36,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-from bench._stack import bench_env, free_port, spawn_daphne  # noqa: E402
+from bench._stack import bench_env, bench_redis, free_port, spawn_daphne  # noqa: E402
 
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/4")
+REDIS_URL, _OWN_REDIS = bench_redis(os.environ.get("BENCH_REDIS_URL", ""))
 FIXTURE = ROOT / "bench" / "fixtures" / "swagger-ui.msgpack.zst"
 ENV = bench_env("bench-spa.sqlite3", REDIS_URL, MEDIA_ROOT=str(ROOT / "var" / "bench-spa-media"))
 os.environ.update(ENV)
@@ -166,15 +172,28 @@ def renderer_rss_mb(driver) -> float:
     return max(renderers, default=0) / 2**20
 
 
+def warm(url: str, cookie: str) -> float:
+    """GET `url` with the agent's session cookie; returns the seconds it took."""
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=600) as response:
+        response.read()
+    return time.perf_counter() - started
+
+
 def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
     from tests.helpers.browser import make_driver
     from tests.helpers.live import session_cookie
 
     cookie = session_cookie(agent)
     url = f"{base}/sessions/{session.pk}/"
+    warm(url, cookie)
+    steps_s = warm(f"{url}data/steps", cookie)
     chunks = len(session.archive.manifest)
     span = session.archive.end_ts - session.archive.start_ts
-    firsts, manifest_at, seek_ms, rss, held, timeline, parts = [], [], [], [], [], [], []
+    firsts, manifest_at, seek_ms, rss, held, timeline, parts, breakdown = [], [], [], [], [], [], [], []
     run = "const done = arguments[arguments.length - 1]; {}.then(done, e => done(String(e)));"
     for attempt in range(3):
         driver = make_driver()
@@ -192,6 +211,9 @@ def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
                     raise SystemExit(f"replay page did not get ready: overlay {overlay!r}, console {logs}")
                 time.sleep(0.02)
             firsts.append(driver.execute_script("return window.__srReplay.readyMs"))
+            # In the page (ms from navigation start): the bundle ran, manifest and chunk parsed, Replayer
+            # built (build: ms), snapshot rebuilt and fast-forwarded (seek: ms), frame.
+            breakdown.append(driver.execute_script("return window.__srReplay.firstFrame"))
             # Where the page's own work begins: the manifest request (after HTML, CSS and the bundle).
             manifest_at.append(
                 driver.execute_script(
@@ -215,6 +237,13 @@ def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
                 )
             )
             driver.set_script_timeout(60)
+            # Seeks start once the first frame's neighbour chunk is in (an agent looks at the first frame
+            # before seeking; a seek at once would share the server with that prefetch).
+            deadline = time.monotonic() + 60
+            while not driver.execute_script("return document.body.dataset.replayLoaded"):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
             start = session.archive.start_ts
             # Places spread over the whole session, in an order that never revisits a neighbourhood.
             places = [start + int(span * ((k * 0.37 + 0.11) % 1)) for k in range(seeks)]
@@ -234,9 +263,14 @@ def replay(session: RecordingSession, agent, base: str, seeks: int) -> dict:
             driver.quit()
     return {
         "chunks": chunks,
+        "steps_first_request_s": round(steps_s, 2),
         "first_frame_ms_median_of_3": statistics.median(firsts),
         "first_frames_ms": [round(f) for f in firsts],
         "of_which_manifest_to_frame_ms": [round(f - m) for f, m in zip(firsts, manifest_at, strict=True)],
+        "first_frame_in_page_ms (script, manifest, chunkBody, chunkParsed, build, seek, frame)": [
+            [b.get(k) for k in ("script", "manifest", "chunkBody", "chunkParsed", "build", "seek", "frame")]
+            for b in breakdown
+        ],
         "first_run_timeline_ms (name, start, server wait, end)": timeline,
         "seeks_ms": [round(s) for s in seek_ms],
         "seeks_split_ms (chunk fetch+parse, rrweb rebuild, fast-forward)": parts,

@@ -37,6 +37,14 @@ export const RRWEB_FIXES = [
     replace:
       '\t\tif (!iframeEl || (typeof this.recordCrossOriginIframes === "function" && !this.recordCrossOriginIframes(iframeEl, message))) return;',
   },
+  {
+    // The replay page paints its first frame with recorded stylesheets as they are and rewrites them for
+    // replay (hover classes, media queries: PostCSS, ~200 ms for a 188 KB stylesheet) right after
+    // (static/player/src/csscache.js): it needs rrweb's own rewrite, which rrweb does not export.
+    why: "export adaptCssForReplay for the deferred stylesheet rewrite",
+    find: "_mirror as mirror, record,",
+    replace: "_mirror as mirror, record, adaptCssForReplay,",
+  },
 ];
 
 export function applyRrwebFixes(source, fixes = RRWEB_FIXES) {

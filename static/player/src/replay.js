@@ -6,18 +6,27 @@ import { fetchOrder, nextStep, playerSpan, toDrop, windowAround } from "./chunkw
 import { chunkIndexFor, eventRows, fmtClock, markersFromEvents, parseStartParam } from "./model.js";
 import { Panels } from "./panels.js";
 import { firstContentTs, pageAt, replayOffset } from "./playhead.js";
-import { createReplayer } from "./stage.js";
+import { createReplayer, deferStyleRewrites, rewriteDeferredStyles } from "./stage.js";
 
 const STEP_MS = 5000;
 const BIG_STEP_MS = 30000;
 
+// When each response's body arrived and was parsed, by URL (ms from navigation start): the first frame's
+// breakdown (window.__srReplay.firstFrame, read by bench/spa_replay.py).
+const arrivals = new Map();
+
 async function fetchJson(url) {
   const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
   if (!response.ok) throw new Error(`${response.status}`);
-  return response.json();
+  const text = await response.text();
+  const body = performance.now();
+  const value = JSON.parse(text);
+  arrivals.set(url, { body, parsed: performance.now() });
+  return value;
 }
 
 export async function startReplay(config) {
+  const started = performance.now();
   const load = config.load || fetchJson; // the standalone HTML export reads inline data instead
   const ui = {
     stage: $("[data-stage]"),
@@ -324,8 +333,22 @@ export async function startReplay(config) {
   // (+1 ms: rrweb applies events strictly before the seek time.)
   if (t === null) target = Math.max(startTs, (firstContentTs(events) ?? startTs - 1) + 1);
   drawMarkers(manifest.markers?.length ? manifest.markers : markersFromEvents(events));
+  deferStyleRewrites(); // the first frame does not wait for the stylesheets' replay rewrite (csscache.js)
   await seek(target, { play: false });
+  // Once the frame is painted (a task after the next animation frame).
+  requestAnimationFrame(() => setTimeout(() => rewriteDeferredStyles(player.replayer), 0));
   player.readyMs = performance.now(); // first frame, from navigation start (bench/spa_replay.py)
+  const at = (url, key) => Math.round(arrivals.get(url)?.[key] ?? -1);
+  const chunkUrl = `${config.chunk}${chunks[focus].index ?? focus}`;
+  player.firstFrame = {
+    script: Math.round(started), // the bundle ran (HTML, stylesheets and the bundle were in)
+    manifest: at(config.manifest, "parsed"),
+    chunkBody: at(chunkUrl, "body"),
+    chunkParsed: at(chunkUrl, "parsed"),
+    build: Math.round(player.lastSeek.build), // rrweb Replayer built
+    seek: Math.round(player.lastSeek.seek), // rebuild of the snapshot + fast-forward to the first frame
+    frame: Math.round(player.readyMs),
+  };
   document.body.dataset.replayReady = "1";
   requestAnimationFrame(tick);
   // The window around the start (its neighbours, fetched by the seek) is in: read by tests.

@@ -3,11 +3,11 @@
 // rrweb's default sandbox is `allow-same-origin` only: no script from a recording can run. We never set
 // UNSAFE_replayCanvas (it adds allow-scripts; canvas frames are drawn by canvasframes.js instead) and the
 // agent pages' CSP (script-src 'self') is inherited by the about:blank iframe as a second wall.
-import { Replayer } from "rrweb";
+import { Replayer, adaptCssForReplay } from "rrweb";
 import { AssetMap, assetBase, patchDocument } from "./assets.js";
 import { blockedAssetCounter, showBlockedNote } from "./blocked.js";
 import { canvasFramesPlugin } from "./canvasframes.js";
-import { BoundedCssCache, replayerCache } from "./csscache.js";
+import { BoundedCssCache, pendingStyleUpdates, replayerCache } from "./csscache.js";
 import { defuseEvent } from "./defuse.js";
 import { embedsPlugin } from "./embeds.js";
 import { formStatePlugin } from "./formstate.js";
@@ -87,6 +87,19 @@ export function createReplayer(stage, events, options = {}) {
   fit();
   requestAnimationFrame(fit);
   return replayer;
+}
+
+/** Paint the next rebuild with recorded stylesheets as they are; `rewriteDeferredStyles` follows. */
+export function deferStyleRewrites() {
+  CSS_CACHE.deferring = true;
+}
+
+/** Rewrite the stylesheets the last rebuilds left as recorded, in the cache and in `replayer`'s document. */
+export function rewriteDeferredStyles(replayer) {
+  const rewrites = CSS_CACHE.rewritePending(adaptCssForReplay);
+  const doc = replayer && replayer.iframe && replayer.iframe.contentDocument;
+  if (!doc) return;
+  for (const [node, text] of pendingStyleUpdates(doc.querySelectorAll("style"), rewrites)) node.data = text;
 }
 
 export function fitToStage(stage, replayer) {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { BoundedCssCache, replayerCache } from "../src/csscache.js";
+import { BoundedCssCache, pendingStyleUpdates, replayerCache } from "../src/csscache.js";
 
 test("a stored rewrite is returned for the same text", () => {
   const cache = new BoundedCssCache(100);
@@ -43,4 +43,33 @@ test("the replayer cache has rrweb's shape around the shared cache", () => {
   const two = replayerCache(shared);
   one.stylesWithHoverClass.set("p{}", "p{}/*adapted*/");
   assert.equal(two.stylesWithHoverClass.get("p{}"), "p{}/*adapted*/");
+});
+
+test("while deferring, an unknown text is answered unchanged, remembered, and rewritten afterwards", () => {
+  const shared = new BoundedCssCache();
+  const cache = replayerCache(shared).stylesWithHoverClass;
+  shared.set("known:hover{}", "known.\\:hover{}");
+  assert.equal(cache.get("a:hover{}"), undefined); // not deferring: rrweb rewrites it itself
+  shared.deferring = true;
+  assert.equal(cache.get("a:hover{}"), "a:hover{}");
+  assert.equal(cache.get("known:hover{}"), "known.\\:hover{}");
+  assert.equal(cache.get("b{}"), "b{}");
+  const done = shared.rewritePending((text) => (text.includes(":hover") ? text.replace(":hover", ".\\:hover") : text));
+  assert.deepEqual([...done], [["a:hover{}", "a.\\:hover{}"]]); // b{} needed no change
+  assert.equal(shared.deferring, false);
+  assert.equal(cache.get("a:hover{}"), "a.\\:hover{}");
+  assert.equal(cache.get("c{}"), undefined);
+});
+
+test("only style elements holding one original text node are updated", () => {
+  const text = (data) => ({ nodeType: 3, data });
+  const style = (...childNodes) => ({ childNodes });
+  const rewrites = new Map([["a:hover{}", "A"]]);
+  const one = text("a:hover{}");
+  const updates = pendingStyleUpdates(
+    [style(one), style(text("other{}")), style(text("a:hover"), text("{}")), style({ nodeType: 1, data: "a:hover{}" })],
+    rewrites,
+  );
+  assert.deepEqual(updates, [[one, "A"]]);
+  assert.deepEqual(pendingStyleUpdates([style(one)], new Map()), []);
 });
