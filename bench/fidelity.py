@@ -1,27 +1,28 @@
 """Fidelity benchmark: does the agent see what the customer saw?
 
-A small corpus of modern pages built from npm-published libraries (bench/fidelity_corpus: Lit web
-components with shadow DOM, a Chart.js canvas chart with a popover, a Preact + htm table app with hash
-routes) is served from its own origin and recorded through the real path (loader -> recorder -> daphne
--> Redis) in headless Chromium, at desktop (1280x900) and phone (390x844) widths. On each page the
-customer changes every form control; then at one moment the customer's screenshot is compared with the
-agent's live view and with the archived replay at the same moment (both at 1:1 scale):
+A small corpus of modern pages built from npm-published libraries (bench/fidelity_corpus: Lit web components
+with shadow DOM, a Chart.js canvas chart with a popover, a Preact + htm table app with hash routes, a
+checkout page framing a Preact partner widget from a second origin whose page carries the loader with `data-
+sr-parents`) is served from its own origin and recorded through the real path (loader -> recorder -> daphne
+-> Redis) in headless Chromium, at desktop (1280x900) and phone (390x844) widths. On each page the customer
+changes every form control; then at one moment the customer's screenshot is compared with the agent's live
+view and with the archived replay at the same moment (both at 1:1 scale):
 
 - differing pixels (a channel differs by more than 24), over the whole viewport and outside the controls
   the privacy rules mask on purpose (their value is hidden by design);
 - every form control's state (also inside shadow roots): right when it equals the customer's or shows
   as masked (tests/e2e/fidelity_helpers.mismatches).
 
-    .venv/bin/python bench/fidelity.py [--redis redis://127.0.0.1:6379/5] [--widths 1280,390]
+    .venv/bin/python bench/fidelity.py [--widths 1280,390] [--pages lit,chart] [--redis URL]
 
-Uses its own SQLite file (var/bench-fidelity.sqlite3) and Redis DB 5 (the fidelity slot; FLUSHDB'd
-first). Needs `npm run build` and the npm dev dependencies lit, chart.js, preact and htm.
+Uses its own SQLite file (var/bench-fidelity.sqlite3) and a private redis-server it starts (a given
+`--redis` URL is shared and never flushed). Needs `npm run build` and the npm dev dependencies lit,
+chart.js, preact and htm.
 """
 
 from __future__ import annotations
 
 import argparse
-import functools
 import http.server
 import json
 import os
@@ -36,10 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 CORPUS = ROOT / "bench" / "fidelity_corpus"
 BUILD = ROOT / "bench" / "results" / "fidelity_build"
-PAGES = ["lit", "chart", "preact"]
+PAGES = ["lit", "chart", "preact", "frames"]
+BUNDLES = ["lit", "chart", "preact", "widget"]  # frames.html has no bundle; its frame (widget.html) has
 SIZES = {1280: 900, 390: 844}
 
-from bench._stack import bench_env, free_port, spawn_daphne  # noqa: E402
+from bench._stack import bench_env, bench_redis, free_port, spawn_daphne  # noqa: E402
 
 # Every control of the page, shadow roots included, in document order (same script on both sides).
 CONTROLS_JS = """
@@ -130,7 +132,7 @@ Promise.all([load(a), load(b)]).then(([x, y]) => {
 def build_corpus() -> None:
     BUILD.mkdir(parents=True, exist_ok=True)
     esbuild = ROOT / "node_modules" / ".bin" / "esbuild"
-    for page in PAGES:
+    for page in BUNDLES:
         subprocess.run(
             [
                 str(esbuild),
@@ -147,6 +149,7 @@ def build_corpus() -> None:
 
 class CorpusHandler(http.server.SimpleHTTPRequestHandler):
     loader = ""
+    other = ""  # the other corpus server's origin (frames.html frames a page from it)
 
     def log_message(self, *args) -> None:
         pass
@@ -162,7 +165,9 @@ class CorpusHandler(http.server.SimpleHTTPRequestHandler):
             file.suffix[1:], "text/plain"
         )
         if file.suffix == ".html":
-            body = body.replace(b"{{LOADER}}", self.loader.encode())
+            body = body.replace(b"{{LOADER}}", self.loader.encode()).replace(
+                b"{{OTHER}}", self.other.encode()
+            )
         self.send_response(200)
         self.send_header("Content-Type", f"{kind}; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -170,9 +175,8 @@ class CorpusHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def serve_corpus(port: int, loader: str) -> http.server.ThreadingHTTPServer:
-    handler = functools.partial(CorpusHandler)
-    CorpusHandler.loader = loader
+def serve_corpus(port: int, loader: str, other: str) -> http.server.ThreadingHTTPServer:
+    handler = type("Handler", (CorpusHandler,), {"loader": loader, "other": other})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
@@ -285,14 +289,16 @@ def run_page(page: str, width: int, corpus: str, base: str, cookie: str) -> dict
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--redis", default="redis://127.0.0.1:6379/5")
+    parser.add_argument("--redis", default="", help="a shared Redis (never flushed); default: a private one")
     parser.add_argument("--widths", default="1280,390")
     parser.add_argument("--pages", default=",".join(PAGES))
     args = parser.parse_args()
-    corpus_port, port = free_port(), free_port()
+    corpus_port, frame_port, port = free_port(), free_port(), free_port()
     corpus = f"http://127.0.0.1:{corpus_port}"
+    framed = f"http://127.0.0.1:{frame_port}"  # another origin: frames.html's partner widget
     base = f"http://127.0.0.1:{port}"
-    env = bench_env("bench-fidelity.sqlite3", args.redis, SUPPORTREPLAY_ALLOWED_ORIGINS=corpus)
+    redis_url, owned = bench_redis(args.redis)
+    env = bench_env("bench-fidelity.sqlite3", redis_url, SUPPORTREPLAY_ALLOWED_ORIGINS=corpus)
     os.environ.update(env)
     import django
 
@@ -303,9 +309,12 @@ def main() -> None:
     from tests.helpers import live
 
     call_command("migrate", verbosity=0)
-    get_redis().flushdb()
+    if owned:
+        get_redis().flushdb()
     build_corpus()
-    server = serve_corpus(corpus_port, f"{base}/static/recorder/loader.js")
+    loader = f"{base}/static/recorder/loader.js"
+    server = serve_corpus(corpus_port, loader, framed)
+    frame_server = serve_corpus(frame_port, loader, corpus)
     daphne = spawn_daphne(port, env)
     results = []
     try:
@@ -319,6 +328,7 @@ def main() -> None:
         daphne.terminate()
         daphne.wait(10)
         server.shutdown()
+        frame_server.shutdown()
     print(
         f"{'page':8} {'width':>5} {'controls':>8} {'live px%':>9} {'(unmasked)':>10} {'replay px%':>10} "
         f"{'(unmasked)':>10} {'controls right':>14}"
