@@ -8,8 +8,9 @@ value = `<mime>\\n<bytes>`. It is deleted with the session's other keys (keys.al
 Limits (docs/PROTOCOL.md "Assets"; the values are static/recorder/asset-limits.json, shared with the
 recorder): ASSET_MAX_BYTES per file, SESSION_ASSETS_MAX_BYTES and
 SESSION_ASSETS_MAX_COUNT per session. Only the types of ALLOWED_TYPES are ever stored or served: raster
-images and fonts. SVG is refused (it can carry script and is a document, not just pixels); HTML, CSS and
-anything else never reaches the agent's browser from here.
+images and fonts. SVG is refused (it can carry script and is a document, not just pixels; the recorder
+sends an SVG image as the PNG it draws of it instead); HTML, CSS and anything else never reaches the
+agent's browser from here.
 
 Pure functions plus the Redis calls; the view is thin.
 """

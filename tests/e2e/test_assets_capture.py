@@ -4,8 +4,9 @@ A local "app" on another origin serves its image, background image and web font 
 cookie its customer's browser holds (anyone else gets 403), and counts every request. A real customer
 Chromium logs in and records the page through the real loader, recorder and ingest. Then a second
 Chromium (the agent, without that cookie) watches live and replays the archive: the image has its real
-size, the background points at /sessions/<id>/assets/<sha256>, the font is loaded, and the app gets ZERO
-requests from the agent's browser.
+size, the background points at /sessions/<id>/assets/<sha256>, the font is loaded, an SVG image shows
+(as the PNG the customer's browser drew of it), a background from a shadow root's adopted stylesheet
+too, and the app gets ZERO requests from the agent's browser.
 
 The font is Open Sans (Apache License 2.0, tests/e2e/fixtures/OPEN-SANS-LICENSE.txt).
 """
@@ -55,6 +56,13 @@ ASSETS = {
     "/a/hero.png": (png(8, 8, b"\xf0\x80\x10"), "image/png"),
     "/a/brand.woff2": (FONT, "font/woff2"),
     "/a/private.png": (png(5, 5, b"\x00\x00\x00"), "image/png"),
+    "/a/shadow.png": (png(6, 6, b"\x20\xc0\x40"), "image/png"),
+    # An SVG (with a script the agent's browser must never get): sent as a PNG drawn in the customer's tab.
+    "/a/icon.svg": (
+        b'<svg xmlns="http://www.w3.org/2000/svg" width="19" height="11"><script>alert(1)</script>'
+        b'<rect width="19" height="11" fill="#e11d48"/></svg>',
+        "image/svg+xml",
+    ),
 }
 
 PAGE = """<!doctype html>
@@ -68,8 +76,22 @@ h1 { font-family: Brand, monospace; }
 </head><body>
 <h1 id="ready">Your account</h1>
 <img id="logo" src="/a/logo.png" alt="logo">
+<img id="icon" src="/a/icon.svg" alt="icon">
 <div id="hero"></div>
 <div class="rr-block"><img id="private" src="/a/private.png" alt=""></div>
+<x-card id="card"></x-card>
+<script>
+// A web component whose background comes from an adopted stylesheet of its shadow root.
+const sheet = new CSSStyleSheet();
+sheet.replaceSync('#shadow-hero { width: 60px; height: 30px; background-image: url("/a/shadow.png"); }');
+customElements.define("x-card", class extends HTMLElement {
+  connectedCallback() {
+    const root = this.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [sheet];
+    root.innerHTML = '<div id="shadow-hero"></div>';
+  }
+});
+</script>
 <script>setTimeout(() => fetch("/api/me"), 1500);</script>
 </body></html>"""
 
@@ -138,11 +160,15 @@ const doc = frame && frame.contentDocument;
 const img = doc && doc.querySelector('#logo');
 const hero = doc && doc.querySelector('#hero');
 if (!img || !hero) return null;
+const icon = doc.querySelector('#icon');
+const shadowHero = doc.querySelector('#card')?.shadowRoot?.querySelector('#shadow-hero');
 const brand = [...doc.fonts].filter((f) => f.family.replace(/"/g, '') === 'Brand').map((f) => f.status);
 return {
   width: img.naturalWidth, height: img.naturalHeight, src: img.currentSrc,
   background: doc.defaultView.getComputedStyle(hero).backgroundImage,
   fonts: brand,
+  icon: icon ? [icon.naturalWidth, icon.naturalHeight, icon.currentSrc] : null,
+  shadow: shadowHero ? doc.defaultView.getComputedStyle(shadowHero).backgroundImage : null,
 };
 """
 
@@ -153,6 +179,10 @@ def agent_sees_the_assets(driver, session_id) -> dict | None:
     if not state or (state["width"], state["height"]) != (37, 23) or assets_url not in state["src"]:
         return None
     if assets_url not in state["background"] or "loaded" not in state["fonts"]:
+        return None
+    if not state["icon"] or state["icon"][:2] != [19, 11] or assets_url not in state["icon"][2]:
+        return None
+    if assets_url not in (state["shadow"] or ""):
         return None
     return state
 
@@ -173,10 +203,20 @@ def test_a_logged_in_apps_assets_reach_the_agent_from_supportreplay_only(
         message="the customer's page shows its image",
     )
     wait_for(
-        lambda: get_redis().hlen(keys.assets(recording.id)) >= 3,
+        lambda: get_redis().hlen(keys.assets(recording.id)) >= 5,
         timeout=20,
-        message="the image, the background and the font stored for the session",
+        message="the images, the background and the font stored for the session",
     )
+    # The SVG was stored as the PNG the customer's browser drew, never as SVG.
+    stored = get_redis().hgetall(keys.assets(recording.id)).values()
+    assert sorted(value.split(b"\n", 1)[0] for value in stored) == [
+        b"font/woff2",
+        b"image/png",
+        b"image/png",
+        b"image/png",
+        b"image/png",
+    ]
+    assert not any(b"<svg" in value or b"alert(1)" in value for value in stored)
     # Images are read before stylesheets, so the rr-block image would be stored by now: it never is.
     events = all_events(recording.id)
     sent = {e["data"]["payload"]["url"] for e in events if e["type"] == 5 and e["data"]["tag"] == "sr.asset"}
@@ -184,6 +224,8 @@ def test_a_logged_in_apps_assets_reach_the_agent_from_supportreplay_only(
         "/a/logo.png",
         "/a/hero.png",
         "/a/brand.woff2",
+        "/a/icon.svg",
+        "/a/shadow.png",
     }
     # The recorder's own copies are not the page's traffic: they never show in the network panel.
     network = [e for e in events if e["type"] == 6 and e["data"].get("plugin") == "rrweb/network@1"]
@@ -202,7 +244,8 @@ def test_a_logged_in_apps_assets_reach_the_agent_from_supportreplay_only(
     end_session(recording.id, "stop")
     assert archive_session(recording.id).status == "archived"
     assert not get_redis().exists(keys.assets(recording.id))  # served from the archive's storage now
-    agent_browser.get(f"{support.url}/sessions/{recording.id}/?t=0")
+    # A moment after the start: rrweb emits the shadow root's adopted stylesheet just after the snapshot.
+    agent_browser.get(f"{support.url}/sessions/{recording.id}/?t=0.5")
     wait_for(lambda: iframe_text(agent_browser, "#ready") == "Your account", timeout=30, message="replay")
     wait_for(lambda: agent_sees_the_assets(agent_browser, recording.id), timeout=20, message="replay assets")
 

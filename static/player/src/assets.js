@@ -18,9 +18,9 @@ export function assetBase(pathname) {
   return match ? `/sessions/${match[1]}/assets/` : null;
 }
 
-function normalise(url) {
+function normalise(url, base) {
   try {
-    return new URL(url).href;
+    return new URL(url, base || undefined).href;
   } catch (e) {
     return null;
   }
@@ -31,6 +31,9 @@ export class AssetMap {
   constructor(base) {
     this.base = base;
     this.byUrl = new Map();
+    // The recorded page's URL (from the newest Meta event rewritten): rrweb keeps the URLs of adopted and
+    // CSSOM-inserted rules as the page wrote them, relative ones included; they resolve against it.
+    this.page = null;
   }
 
   /** Learn the mapping an event carries; true when it is new. */
@@ -52,7 +55,7 @@ export class AssetMap {
   /** The asset URL for a recorded URL, or null. */
   lookup(url) {
     if (!this.base || !this.byUrl.size) return null;
-    const key = normalise(String(url).trim());
+    const key = normalise(String(url).trim(), this.page);
     const sha = key && this.byUrl.get(key);
     return sha ? this.base + sha : null;
   }
@@ -110,6 +113,7 @@ export class AssetMap {
   /** Rewrite the recorded URLs of an event in place (returns it). */
   rewrite(event) {
     const data = event && event.data;
+    if (event && event.type === 4 && data && typeof data.href === "string") this.page = data.href;
     if (!this.byUrl.size || !data || typeof data !== "object") return event;
     if (event.type === 2) this.tree(data.node);
     else if (event.type === 3) {

@@ -82,3 +82,15 @@ test("an empty map leaves events as they are", () => {
   m.rewrite(event);
   assert.equal(event.data.node.attributes.src, "https://app.example/img/logo.png");
 });
+
+test("relative URLs of adopted and inserted rules resolve against the recorded page's URL (its Meta)", () => {
+  const m = map();
+  const adopted = { type: 3, data: { source: 15, id: 9, styleIds: [1], styles: [{ styleId: 1, rules: [{ rule: '#h{background-image:url("/img/logo.png")}' }] }] } };
+  m.rewrite(structuredClone(adopted)); // no page known yet: left as it is
+  m.rewrite({ type: 4, timestamp: 1, data: { href: "https://app.example/shop/cart", width: 1, height: 1 } });
+  m.rewrite(adopted);
+  assert.equal(adopted.data.styles[0].rules[0].rule, `#h{background-image:url("${BASE + SHA}")}`);
+  const rule = { type: 3, data: { source: 8, id: 3, adds: [{ rule: ".a{background:url(../img/logo.png)}" }] } };
+  m.rewrite(rule);
+  assert.equal(rule.data.adds[0].rule, `.a{background:url("${BASE + SHA}")}`);
+});

@@ -9,6 +9,8 @@ import {
   absoluteUrl,
   cssUrls,
   normaliseType,
+  rasterSize,
+  SVG_MAX_SIDE,
 } from "../src/assets.js";
 
 test("the limits are the contract file the server reads too (tests/sessions/test_assets.py)", () => {
@@ -40,4 +42,12 @@ test("every url() of CSS text, quoted or not, relative to the stylesheet", () =>
 test("content types are compared without parameters or case", () => {
   assert.equal(normaliseType("Image/PNG; charset=binary"), "image/png");
   assert.equal(normaliseType(null), "");
+});
+
+test("an SVG is rasterised at its intrinsic size, a huge one scaled down to fit, one without a size not at all", () => {
+  assert.deepEqual(rasterSize(24, 16), { width: 24, height: 16 });
+  assert.equal(SVG_MAX_SIDE, 2048);
+  assert.deepEqual(rasterSize(8192, 1024), { width: 2048, height: 256 });
+  assert.equal(rasterSize(0, 150), null);
+  assert.equal(rasterSize(Number.NaN, 10), null);
 });
