@@ -17,6 +17,7 @@ from typing import Any
 
 from ..events import EventType
 from .format import ChunkInput, Record
+from .rawevents import RawEvent
 
 MIN_CHUNK_MS = 60_000
 # Cap for a session without checkouts: a boundary is still only ever placed at a snapshot.
@@ -44,12 +45,12 @@ class Batch:
 
 
 def event_ts(event: Any, fallback: int) -> int:
-    ts = event.get("timestamp") if isinstance(event, dict) else None
+    ts = event.get("timestamp") if isinstance(event, dict | RawEvent) else None
     return int(ts) if isinstance(ts, int | float) else fallback
 
 
 def _etype(event: Any) -> Any:
-    return event.get("type") if isinstance(event, dict) else None
+    return event.get("type") if isinstance(event, dict | RawEvent) else None
 
 
 class _Building:

@@ -1,10 +1,10 @@
 """Write and read the archive object (layout in format.py). Pure apart from the file object it is given.
 
 `ObjectWriter` writes an object in one pass, chunk by chunk, holding one chunk plus the session's snapshot
-dictionary and assets (both capped): what lets the archive task run in bounded memory whatever the
-session's length. The dictionary and the assets frames go after the chunks, since they are only complete
-at the end; each chunk records the dictionary prefix it was compressed with, and asset references are byte
-ranges into an append-only blob, so what an early chunk refers to never moves.
+dictionary (capped): what lets the archive task run in bounded memory whatever the session's length. The
+dictionary frame goes after the chunks, since it is only complete at the end; it only grows, and each
+chunk records the prefix it was compressed with, so what an early chunk was compressed against never
+moves. Readers still decode the assets frame of objects written before (format.py).
 """
 
 from __future__ import annotations
@@ -20,11 +20,12 @@ from typing import BinaryIO
 import zstandard
 
 from . import gcpause
-from .assets import ASSET_MAX_BYTES, AssetTable
+from .dictionary import SnapshotDictionary
 from .format import (
     DICT_MAX_BYTES,
     END,
     ENDS,
+    HEAD_ZSTD_LEVEL,
     MAGIC,
     MAGICS,
     ZSTD_LEVEL,
@@ -38,9 +39,9 @@ from .format import (
     make_compressor,
     make_decompressor,
     pack,
-    records_digest,
     unpack,
 )
+from .verify import ChunkCheck, chunk_check
 
 TRAILER = 12  # len(index) (4) + END (8)
 
@@ -48,17 +49,9 @@ TRAILER = 12  # len(index) (4) + END (8)
 class ObjectWriter:
     """One archive object, written chunk by chunk to `out` (any writable binary file)."""
 
-    def __init__(
-        self,
-        out: BinaryIO,
-        level: int = ZSTD_LEVEL,
-        dict_limit: int = DICT_MAX_BYTES,
-        asset_limit: int = ASSET_MAX_BYTES,
-    ) -> None:
-        self.out, self.level, self.dict_limit = out, level, dict_limit
-        self.assets = AssetTable(asset_limit)
-        self.dictionary = bytearray()
-        self._pages: set[str] = set()
+    def __init__(self, out: BinaryIO, level: int = ZSTD_LEVEL, dict_limit: int = DICT_MAX_BYTES) -> None:
+        self.out, self.level = out, level
+        self.dictionary = SnapshotDictionary(dict_limit)
         self._compressor: zstandard.ZstdCompressor | None = None
         self._compressor_size = -1
         self.entries: list[ChunkEntry] = []
@@ -69,15 +62,14 @@ class ObjectWriter:
         self.out.write(data)
         self.size += len(data)
 
-    def add(self, chunk: ChunkInput) -> tuple[ChunkEntry, tuple[str, int]]:
+    def add(self, chunk: ChunkInput) -> tuple[ChunkEntry, ChunkCheck]:
         """Encode and write one chunk; returns its manifest entry (without the head ranges, known at
-        `close`) and the digest its records must decode back to."""
-        self._grow_dictionary(chunk)
+        `close`) and what it must read back as."""
+        self.dictionary.grow(chunk)
         if len(self.dictionary) != self._compressor_size:
-            self._compressor = make_compressor(self.level, bytes(self.dictionary))
+            self._compressor = make_compressor(self.level, bytes(self.dictionary.data))
             self._compressor_size = len(self.dictionary)
-        frame, _ = encode_records(chunk.records, compressor=self._compressor, assets=self.assets)
-        digest, raw_size = records_digest(chunk.records)
+        frame, raw = encode_records(chunk.records, compressor=self._compressor)
         entry = ChunkEntry(
             index=len(self.entries),
             start_ts=chunk.start_ts,
@@ -85,7 +77,7 @@ class ObjectWriter:
             offset=self.size,
             length=len(frame),
             events=chunk.events,
-            raw_bytes=raw_size,
+            raw_bytes=len(raw),
             sha256=_sha256(frame),
             tab=chunk.tab,
             lead_meta=chunk.lead_meta,
@@ -93,44 +85,18 @@ class ObjectWriter:
         )
         self._write(frame)
         self.entries.append(entry)
-        return entry, (digest, raw_size)
-
-    def _grow_dictionary(self, chunk: ChunkInput) -> None:
-        """Add the chunk's first full snapshot when its page (URL) has none in the dictionary yet."""
-        href = _page((chunk.lead_meta or {}).get("data", {}).get("href"))
-        for _tab, _seq, _ts, events in chunk.records:
-            for event in events:
-                if not isinstance(event, dict):
-                    continue
-                if event.get("type") == 4:
-                    href = _page((event.get("data") or {}).get("href"))
-                elif event.get("type") == 2:
-                    key = href or str(len(self._pages))
-                    if key not in self._pages:
-                        blob = pack(self.assets.take(event))
-                        if len(self.dictionary) + len(blob) <= self.dict_limit:
-                            self._pages.add(key)
-                            self.dictionary += blob
-                    return
+        return entry, chunk_check(chunk.records, raw)
 
     def close(self) -> list[ChunkEntry]:
-        """Write the dictionary, assets and index; returns the complete manifest entries."""
-        compress = zstandard.ZstdCompressor(level=self.level).compress
-        dict_frame = compress(bytes(self.dictionary)) if self.dictionary else b""
-        assets_frame = compress(bytes(self.assets.blob)) if self.assets.blob else b""
+        """Write the dictionary and the index; returns the complete manifest entries. The assets frame
+        of format 3 stays empty: large strings are in the dictionary (`dictionary.py`)."""
+        data = bytes(self.dictionary.data)
+        dict_frame = zstandard.ZstdCompressor(level=HEAD_ZSTD_LEVEL).compress(data) if data else b""
+        self.dictionary_sha256 = _sha256(data)
         dict_offset = self.size if dict_frame else 0
         self._write(dict_frame)
-        assets_offset = self.size if assets_frame else 0
-        self._write(assets_frame)
         self.entries = [
-            replace(
-                e,
-                dict_offset=dict_offset,
-                dict_length=len(dict_frame),
-                assets_offset=assets_offset,
-                assets_length=len(assets_frame),
-            )
-            for e in self.entries
+            replace(e, dict_offset=dict_offset, dict_length=len(dict_frame)) for e in self.entries
         ]
         index_blob = zstandard.ZstdCompressor(level=3).compress(pack([e.as_dict() for e in self.entries]))
         self._write(index_blob)
@@ -139,38 +105,55 @@ class ObjectWriter:
         return self.entries
 
 
-def _page(href) -> str | None:
-    """A page's identity for the dictionary: its URL, fragment included. Without the fragment the recorded
-    SPA kept one snapshot in the dictionary instead of one per route: 0.37x gzip instead of 0.28x."""
-    return str(href) if href else None
-
-
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def read_dictionary(head: bytes, entry: ChunkEntry) -> bytes:
+    """The raw dictionary from an object's head (the dictionary and assets frames, `head_range`)."""
+    return decode_dictionary(head[: entry.dict_length])
+
+
+class PrefixDecompressors:
+    """Decompresses chunks of one object, each against the dictionary prefix it was written with."""
+
+    def __init__(self, dictionary: bytes) -> None:
+        self.dictionary = dictionary
+        self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
+
+    def get(self, entry: ChunkEntry) -> zstandard.ZstdDecompressor:
+        size = len(self.dictionary) if entry.dict_size < 0 else entry.dict_size
+        if size > len(self.dictionary):
+            raise ArchiveFormatError("chunk needs more dictionary than the object holds")
+        decompressor = self._decompressors.get(size)
+        if decompressor is None:
+            # Chunks are mostly read in order and prefixes only grow: keep the newest two (each holds a
+            # copy of the dictionary prefix).
+            while len(self._decompressors) >= 2:
+                self._decompressors.pop(next(iter(self._decompressors)))
+            decompressor = self._decompressors[size] = make_decompressor(self.dictionary[:size])
+        return decompressor
+
+    def decompress(self, frame: bytes, entry: ChunkEntry) -> bytes:
+        try:
+            return self.get(entry).decompress(frame)
+        except zstandard.ZstdError as exc:
+            raise ArchiveFormatError(f"chunk does not decompress: {exc}") from exc
 
 
 class ChunkDecoder:
     """Decodes chunks of one object given its head (the dictionary and assets frames, `head_range`)."""
 
     def __init__(self, head: bytes, entry: ChunkEntry) -> None:
-        self.dictionary = decode_dictionary(head[: entry.dict_length])
+        self.dictionary = read_dictionary(head, entry)
         frame = head[entry.dict_length : entry.dict_length + entry.assets_length]
-        self.assets = decode_dictionary(frame)
-        self._decompressors: dict[int, zstandard.ZstdDecompressor] = {}
+        self.assets = decode_dictionary(frame)  # format 3 objects written before the dictionary held them
+        self._prefixes = PrefixDecompressors(self.dictionary)
         self._lock = threading.Lock()  # a decompressor is not thread-safe; a decoder may be shared
 
     def decode(self, frame: bytes, entry: ChunkEntry) -> list[Record]:
-        size = len(self.dictionary) if entry.dict_size < 0 else entry.dict_size
-        if size > len(self.dictionary):
-            raise ArchiveFormatError("chunk needs more dictionary than the object holds")
         with self._lock:
-            decompressor = self._decompressors.get(size)
-            if decompressor is None:
-                # Chunks are mostly read in order and prefixes only grow: keep the newest two (each holds a
-                # copy of up to 2 MiB of dictionary).
-                while len(self._decompressors) >= 2:
-                    self._decompressors.pop(next(iter(self._decompressors)))
-                decompressor = self._decompressors[size] = make_decompressor(self.dictionary[:size])
+            decompressor = self._prefixes.get(entry)
             with gcpause.paused():
                 return decode_records(frame, entry.sha256, decompressor=decompressor, asset_blob=self.assets)
 

@@ -4,17 +4,19 @@ Layout of one object (format 3, written by `container.ObjectWriter` in one pass)
 
     MAGIC (8) | chunk 0 | chunk 1 | ... | dictionary frame | assets frame | index | len(index) (4) | END (8)
 
-Each chunk is an independent zstd frame holding the msgpack of ``[mouse-move columns, [[tab, seq, ts,
-events], ...]]``, so a reader fetches one chunk plus the dictionary and assets frames (one contiguous byte
-range) and never the rest. The trailing index repeats the manifest the database holds, which keeps an
-object self-describing. Format 2 objects (dictionary frame first, no assets) are still read.
+Each chunk is an independent zstd frame (with zstd's content checksum) holding the msgpack of
+``[mouse-move columns, [[tab, seq, ts, events], ...]]``, so a reader fetches one chunk plus the dictionary
+and assets frames (one contiguous byte range) and never the rest. The trailing index repeats the manifest
+the database holds, which keeps an object self-describing. Format 2 objects (dictionary frame first, no
+assets) are still read, and so are format 3 objects with an assets frame (`assets.py`): objects written
+now have none (the same layout with an empty assets range, so every format 3 reader reads them).
 
-Three lossless tricks, chosen by measurement (docs/PERFORMANCE.md):
-- large strings (stylesheet text, inlined images) are stored once per session in the assets frame and
-  referenced by byte range (`assets.py`);
-- the dictionary frame holds the first full snapshot of every page (msgpack), used as a zstd raw-content
-  dictionary: periodic checkouts of a page mostly repeat its DOM. It grows while the session is written,
-  so each chunk records the size of the prefix it was compressed with (`dict_size`);
+Lossless tricks, chosen by measurement (docs/PERFORMANCE.md):
+- the dictionary frame holds every distinct large string of the session once (stylesheet text, inlined
+  images) and the first full snapshot of every page without them (`dictionary.py`), used as a zstd
+  raw-content dictionary: periodic checkouts of a page repeat its stylesheet and mostly its DOM. It grows
+  while the session is written, so each chunk records the size of the prefix it was compressed with
+  (`dict_size`). Chunks keep every DOM event as the stream's own msgpack bytes (`rawevents.py`);
 - mouse-move events are moved into delta-coded integer columns per chunk, leaving a msgpack extension
   placeholder in place; only events of exactly rrweb's shape with integer fields are moved, and they come
   back as equal dicts with the same key order. Anything else is stored as it came.
@@ -32,15 +34,19 @@ import msgpack
 import zstandard
 
 from . import assets as assets_mod
+from .rawevents import RawEvent
 
 MAGIC = b"SRARCHV3"
 END = b"SRAEND03"
 MAGICS = (b"SRARCHV2", MAGIC)
 ENDS = (b"SRAEND02", END)
 FORMAT_VERSION = 3
-ZSTD_LEVEL = 9
-CODEC = f"msgpack+mm-delta+zstd-{ZSTD_LEVEL}+snapshot-dict+assets"
+ZSTD_LEVEL = 4
+CODEC = f"msgpack+mm-delta+zstd-{ZSTD_LEVEL}+snapshot-and-strings-dict"
+HEAD_ZSTD_LEVEL = 9  # the dictionary frame, compressed once per object
+# Pages and large strings together; the reader of one chunk fetches and decompresses all of it.
 DICT_MAX_BYTES = 2 * 1024 * 1024
+WINDOW_LOG = 23  # 8 MiB: the whole dictionary and a chunk
 EXT_MOUSE_MOVE = 1
 
 # One stored record: (tab, seq, server ts ms, events). A batch cut by a chunk boundary becomes two records
@@ -213,18 +219,28 @@ def encode_records(
     level: int = ZSTD_LEVEL,
     dictionary: bytes = b"",
     compressor: zstandard.ZstdCompressor | None = None,
-    assets: assets_mod.AssetTable | None = None,
-) -> tuple[bytes, int]:
-    """Compress records into one zstd frame; returns (frame, size of the uncompressed msgpack).
+) -> tuple[bytes, bytes]:
+    """Compress records into one zstd frame; returns (frame, the uncompressed msgpack it holds).
 
     Pass one `compressor` per dictionary for all chunks of an object: it digests the dictionary once.
-    With `assets`, large strings are stored there and referenced (the records themselves are not changed).
+    The msgpack is assembled piece by piece so that full snapshots kept as bytes (`RawEvent`) are copied
+    as they came from the stream, never decoded and packed again; it is byte for byte what packing
+    ``[mouse-move columns, records]`` with the snapshots decoded would give.
     """
     mouse = _MouseColumns()
-    take = assets.take if assets is not None else (lambda e: e)
-    body = [[tab, seq, ts, [mouse.take(take(e)) for e in events]] for tab, seq, ts, events in records]
-    raw = pack([mouse.encode(), body])
-    return (compressor or make_compressor(level, dictionary)).compress(raw), len(raw)
+    take = mouse.take
+    packer = msgpack.Packer(use_bin_type=True)
+    pack_one, header = packer.pack, packer.pack_array_header
+    parts = [header(len(records))]
+    for tab, seq, ts, events in records:
+        parts += (header(4), pack_one(tab), pack_one(seq), pack_one(ts))
+        if not any(type(e) is RawEvent for e in events):
+            parts.append(pack_one([take(e) for e in events]))
+            continue
+        parts.append(header(len(events)))
+        parts += (e.raw if type(e) is RawEvent else pack_one(take(e)) for e in events)
+    raw = b"".join((header(2), pack_one(mouse.encode()), *parts))
+    return (compressor or make_compressor(level, dictionary)).compress(raw), raw
 
 
 def decode_records(
@@ -251,12 +267,6 @@ def decode_records(
         raise ArchiveFormatError("mouse-move table shorter than its placeholders") from None
 
 
-def records_digest(records: Sequence[Record]) -> tuple[str, int]:
-    """(sha256, size) of the records' msgpack: what a chunk must decode back to, byte for byte."""
-    raw = pack([[tab, seq, ts, events] for tab, seq, ts, events in records])
-    return hashlib.sha256(raw).hexdigest(), len(raw)
-
-
 def _zdict(dictionary: bytes) -> zstandard.ZstdCompressionDict | None:
     if not dictionary:
         return None
@@ -264,7 +274,10 @@ def _zdict(dictionary: bytes) -> zstandard.ZstdCompressionDict | None:
 
 
 def make_compressor(level: int, dictionary: bytes) -> zstandard.ZstdCompressor:
-    return zstandard.ZstdCompressor(level=level, dict_data=_zdict(dictionary))
+    # The window spans the whole dictionary and a chunk, so any part of the dictionary can be matched.
+    # Frames carry zstd's content checksum (XXH64 of the msgpack), checked by every decompression.
+    params = zstandard.ZstdCompressionParameters.from_level(level, window_log=WINDOW_LOG, write_checksum=1)
+    return zstandard.ZstdCompressor(compression_params=params, dict_data=_zdict(dictionary))
 
 
 def make_decompressor(dictionary: bytes) -> zstandard.ZstdDecompressor:

@@ -3,8 +3,10 @@
 `archive_session` is idempotent and safe to kill at any point:
 - a Redis lock (refreshed per page, expiring on its own) keeps two workers off one session;
 - the stream is read in byte-bounded pages and written chunk by chunk to a local temporary file (one pass,
-  memory bounded by about one chunk), stored under a temporary name and finalized, then read back chunk by
-  chunk by range and each chunk compared (digest of its records) with what the stream held;
+  memory bounded by about one chunk; full snapshots stay the stream's msgpack bytes), stored under a
+  temporary name and finalized, then read back by range: the dictionary and every chunk decompressed and
+  compared, byte for byte (sha256), with what was written, and each chunk's records (tab, seq, ts, event
+  count) parsed and compared with the stream's;
 - only after the database says "archived" are the Redis keys deleted. A run killed before that leaves
   the stream untouched, and the next run rewrites the same object name: exactly one archive exists.
 """
@@ -54,7 +56,9 @@ class Built:
     """What writing an archive produced: its manifest, per-chunk digests to verify against, the summary."""
 
     entries: list[format.ChunkEntry]
-    digests: list[tuple[str, int]]  # per chunk: what its records must decode back to
+    checks: list[verify.ChunkCheck]  # per chunk: what it must read back as
+    dictionary_sha256: str
+    dictionary_size: int
     tabs: dict[str, verify.TabRange]
     summary: dict
     event_count: int
@@ -64,7 +68,7 @@ class Built:
     start_ts: int
     end_ts: int
     last_stream_id: str
-    assets: int
+    large_strings: int  # distinct large strings stored once, in the dictionary
 
 
 class _HashingFile:
@@ -83,13 +87,14 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
     steps, stored in the summary) on the way.
 
     One pass, linear in the events; memory holds one stream page, one chunk, and the session's capped
-    dictionary and assets, whatever the session's length.
+    dictionary, whatever the session's length. Full snapshots may come as `rawevents.RawEvent` (the
+    archive reads the stream with `raw_snapshots`): they are written as the bytes they are.
     """
     target = _HashingFile(out)
     writer = container.ObjectWriter(target)
     chunker = chunking.Chunker()
     tally = verify.TabTally()
-    digests: list[tuple[str, int]] = []
+    checks: list[verify.ChunkCheck] = []
     seen = {"events": 0, "last_id": ""}
     steps = ArchiveSteps()
 
@@ -100,10 +105,10 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
             seen["events"] += len(batch.events)
             seen["last_id"] = batch.stream_id
             for chunk in chunker.feed(batch):
-                digests.append(writer.add(chunk)[1])
+                checks.append(writer.add(chunk)[1])
             yield batch
         for chunk in chunker.finish():
-            digests.append(writer.add(chunk)[1])
+            checks.append(writer.add(chunk)[1])
 
     with gcpause.paused():
         summary = summarize(flow())
@@ -116,7 +121,9 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
     steps.store(summary, start_ts)
     return Built(
         entries=entries,
-        digests=digests,
+        checks=checks,
+        dictionary_sha256=writer.dictionary_sha256,
+        dictionary_size=len(writer.dictionary),
         tabs=tabs,
         summary=summary,
         event_count=seen["events"],
@@ -126,23 +133,43 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
         start_ts=start_ts,
         end_ts=max((e.end_ts for e in entries), default=0),
         last_stream_id=seen["last_id"],
-        assets=len(writer.assets),
+        large_strings=writer.dictionary.strings,
     )
 
 
 def check_readback(name: str, built: Built, on_chunk: Callable[[], None] | None = None) -> None:
-    """Read the stored object back by ranges: its size, its index, and every chunk decoded to the digest
-    of the records read from the stream (one chunk in memory at a time)."""
+    """Read the stored object back by ranges and prove it holds what was built from the stream: its size,
+    its index, its dictionary (sha256 of the decompressed bytes), and every chunk: its frame's sha256, the
+    msgpack it decompresses to (against the dictionary prefix it was written with) byte for byte the one
+    written, and that msgpack parsed into the stream's records (tab, seq, ts, event count). One chunk in
+    memory at a time.
+
+    The chunk's msgpack is assembled from the stream's own bytes (full snapshots copied, other events
+    packed as decoded), so it is not decoded into events again here: the codec's round trip (events back
+    equal, mouse moves and all) is what tests/sessions/test_archive_format.py proves.
+    """
     size = default_storage.size(name)
     if size != built.stored_bytes:
         raise verify.ArchiveMismatch(f"stored object has {size} bytes, {built.stored_bytes} were written")
     if reader.read_index(name, size) != built.entries:
         raise verify.ArchiveMismatch("stored index differs from the manifest")
-    with gcpause.paused():
-        for entry, records in reader.iter_chunks(name, built.entries):
-            verify.check_chunk(entry.index, built.digests[entry.index], format.records_digest(records))
-            if on_chunk:
-                on_chunk()
+    if not built.entries:
+        return
+    dictionary = container.read_dictionary(reader.read_head(name, built.entries[0]), built.entries[0])
+    if len(dictionary) != built.dictionary_size or _sha256(dictionary) != built.dictionary_sha256:
+        raise verify.ArchiveMismatch("stored dictionary differs from the one written")
+    decompressors = container.PrefixDecompressors(dictionary)
+    for entry in built.entries:
+        frame = reader.read_range(name, entry.offset, entry.length)
+        if _sha256(frame) != entry.sha256:
+            raise verify.ArchiveMismatch(f"chunk {entry.index} differs from the frame written")
+        verify.check_chunk(entry.index, built.checks[entry.index], decompressors.decompress(frame, entry))
+        if on_chunk:
+            on_chunk()
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 def _lock(session_id: UUID | str) -> RedisLock:
@@ -183,7 +210,7 @@ def _archive_locked(sid: str, lock: RedisLock) -> Outcome:
     try:
         for _attempt in range(MAX_ATTEMPTS):
             with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as local:
-                built = build(stream.iter_batches(sid, on_page=lock.refresh), local)
+                built = build(stream.iter_batches(sid, on_page=lock.refresh, raw_snapshots=True), local)
                 lock.refresh()
                 local.seek(0)
                 writer.write(name, local)
