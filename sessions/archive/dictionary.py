@@ -30,6 +30,9 @@ from .rawevents import RawEvent
 
 # Strings at least this long (UTF-8 bytes) are put in the dictionary once.
 MIN_STRING_BYTES = 2048
+# Per page, the first mutations of at least MIN_MUTATION_BYTES are added until MUTATIONS_PER_PAGE.
+MIN_MUTATION_BYTES = 4096
+MUTATIONS_PER_PAGE = 128 * 1024
 _WIDE_MAX = 1 << 24  # a str32 header claiming 16 MiB or more is taken for a stray byte
 _KEY_BYTES = 64  # a string's identity before comparing it whole: length, first and last 64 bytes
 
@@ -101,6 +104,7 @@ class SnapshotDictionary:
         self.data = bytearray()
         self.strings = 0  # distinct large strings held
         self._pages: set[str] = set()
+        self._mutations: dict[str, int] = {}  # page -> mutation bytes added
         # (length, first and last bytes) -> offsets in `data` of the strings with that key
         self._held: dict[tuple[int, bytes, bytes], list[int]] = {}
 
@@ -111,7 +115,9 @@ class SnapshotDictionary:
         return len(self.data) + size <= self.limit
 
     def grow(self, chunk: ChunkInput) -> None:
-        """Add the chunk's new large strings and, for a page not seen yet, its first full snapshot."""
+        """Add the chunk's new large strings; for a page not seen yet its first full snapshot, and the
+        page's first large mutations up to `MUTATIONS_PER_PAGE` (what a route change of an SPA adds
+        comes back on every visit of the route, in chunks that are each compressed on their own)."""
         href = _page(((chunk.lead_meta or {}).get("data") or {}).get("href"))
         first = True
         for _tab, _seq, _ts, events in chunk.records:
@@ -122,36 +128,40 @@ class SnapshotDictionary:
                     href = _page(data.get("href") if isinstance(data, dict) else None)
                 elif etype == 2 or etype == 3:
                     raw = _dom_bytes(event, etype)
-                    if raw is None:
+                    if raw is None or (etype == 3 and len(raw) < self.min_string):
                         continue
-                    if etype == 2:
-                        self._add_snapshot(raw, href if first else False)
+                    spans = self._add_strings(raw)
+                    if etype == 2 and first:
                         first = False
-                    else:  # a mutation: a stylesheet or an image a route added
-                        self._add_snapshot(raw, False)
+                        key = href or str(len(self._pages))
+                        if key not in self._pages and self._add_cut(raw, spans):
+                            self._pages.add(key)
+                    elif etype == 3 and len(raw) >= MIN_MUTATION_BYTES:
+                        key = href or ""
+                        used = self._mutations.get(key, 0)
+                        if used < MUTATIONS_PER_PAGE and self._add_cut(raw, spans):
+                            self._mutations[key] = used + len(raw)
 
-    def _add_snapshot(self, raw: bytes, href: str | bool | None) -> None:
-        """Its large strings; and the snapshot itself unless `href` is False (not the chunk's first)."""
-        if href is False and len(raw) < self.min_string:
-            return
+    def _add_strings(self, raw: bytes) -> list[tuple[int, int]]:
         view = memoryview(raw)
         spans = large_strings(raw, self.min_string)
         for start, end in spans:
             self._add_string(view[start:end])
-        if href is False:
-            return
-        key = href or str(len(self._pages))
-        if key in self._pages:
-            return
+        return spans
+
+    def _add_cut(self, raw: bytes, spans: list[tuple[int, int]]) -> bool:
+        """Add `raw` without its large strings (held already), if it fits."""
+        view = memoryview(raw)
         cut = bytearray()
         last = 0
         for start, end in spans:
             cut += view[last:start]
             last = end
         cut += view[last:]
-        if self._fits(len(cut)):
-            self._pages.add(key)
-            self.data += cut
+        if not self._fits(len(cut)):
+            return False
+        self.data += cut
+        return True
 
     def _add_string(self, text: memoryview) -> None:
         """Add `text` unless the dictionary holds it already, compared byte for byte."""

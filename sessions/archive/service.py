@@ -23,6 +23,7 @@ from datetime import timedelta
 from typing import BinaryIO
 from uuid import UUID
 
+import zstandard
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -155,7 +156,10 @@ def check_readback(name: str, built: Built, on_chunk: Callable[[], None] | None 
         raise verify.ArchiveMismatch("stored index differs from the manifest")
     if not built.entries:
         return
-    dictionary = container.read_dictionary(reader.read_head(name, built.entries[0]), built.entries[0])
+    try:
+        dictionary = container.read_dictionary(reader.read_head(name, built.entries[0]), built.entries[0])
+    except zstandard.ZstdError as exc:
+        raise verify.ArchiveMismatch(f"stored dictionary does not decompress: {exc}") from exc
     if len(dictionary) != built.dictionary_size or _sha256(dictionary) != built.dictionary_sha256:
         raise verify.ArchiveMismatch("stored dictionary differs from the one written")
     decompressors = container.PrefixDecompressors(dictionary)
