@@ -44,6 +44,15 @@ class Batch:
     stream_id: str = field(default="", compare=False)
 
 
+def decoded(batch: Batch) -> Batch:
+    """The batch with its `RawEvent`s decoded, for a reader that needs their content (the repro steps'
+    walk); the batch itself when it holds none."""
+    if not any(type(e) is RawEvent for e in batch.events):
+        return batch
+    events = [e.decode() if type(e) is RawEvent else e for e in batch.events]
+    return Batch(batch.tab, batch.seq, batch.ts, events, batch.stream_id)
+
+
 def event_ts(event: Any, fallback: int) -> int:
     ts = event.get("timestamp") if isinstance(event, dict | RawEvent) else None
     return int(ts) if isinstance(ts, int | float) else fallback

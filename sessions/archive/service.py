@@ -102,7 +102,8 @@ def build(batches: Iterable[chunking.Batch], out: BinaryIO) -> Built:
     def flow() -> Iterator[chunking.Batch]:
         for batch in batches:
             tally.add(batch)
-            steps.add(batch)
+            if steps.walking:
+                steps.add(chunking.decoded(batch))
             seen["events"] += len(batch.events)
             seen["last_id"] = batch.stream_id
             for chunk in chunker.feed(batch):

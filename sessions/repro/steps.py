@@ -334,11 +334,12 @@ class Walking:
         self._steps_only = steps_only
 
     @property
-    def _done(self) -> bool:
+    def done(self) -> bool:
+        """No batch can change the result any more (`steps_only` and MAX_STEPS taken)."""
         return self._steps_only and self._walker.walk.truncated
 
     def add(self, batch: Batch) -> None:
-        if self._done:
+        if self.done:
             return
         heapq.heappush(self._held, ((_first_ts(batch), batch.tab, batch.seq), self._arrived, batch))
         self._arrived += 1
@@ -346,7 +347,7 @@ class Walking:
             self._walker.feed(heapq.heappop(self._held)[2])
 
     def finish(self) -> Walk:
-        while self._held and not self._done:
+        while self._held and not self.done:
             self._walker.feed(heapq.heappop(self._held)[2])
         return self._walker.walk
 

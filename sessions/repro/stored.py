@@ -25,6 +25,12 @@ class ArchiveSteps:
     def __init__(self) -> None:
         self._walking: Walking | None = Walking(steps_only=True)
 
+    @property
+    def walking(self) -> bool:
+        """Whether the next batch is still walked (the archive decodes the DOM events it keeps as bytes
+        only for the walk, and only while this holds)."""
+        return self._walking is not None and not self._walking.done
+
     def add(self, batch: Batch) -> None:
         if self._walking is None:
             return
