@@ -77,9 +77,9 @@ def _now() -> int:
 
 def _page(ts: int) -> list[dict]:
     """Meta + a small full snapshot whose text node id 7 the mutations below rewrite."""
-    from tests.sessions.archive_factory import full_snapshot, meta
+    from tests.support.events import full_snapshot_event, meta_event
 
-    return [meta(ts, href="http://bench/"), full_snapshot(ts, text="x")]
+    return [meta_event(ts, href="http://bench/"), full_snapshot_event(ts, text="x")]
 
 
 async def recorder(

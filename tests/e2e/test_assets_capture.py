@@ -13,9 +13,7 @@ The font is Open Sans (Apache License 2.0, tests/e2e/fixtures/OPEN-SANS-LICENSE.
 
 from __future__ import annotations
 
-import struct
 import threading
-import zlib
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -30,25 +28,12 @@ from tests.e2e.live_helpers import iframe_text, sign_in
 from tests.helpers import live
 from tests.helpers.processes import daphne, free_port
 from tests.sessions.factories import make_session
+from tests.support.events import png
 
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
 FONT = (Path(__file__).parent / "fixtures" / "open-sans-300italic.woff2").read_bytes()
 COOKIE = "app_login=customer-7"
-
-
-def png(width: int, height: int, rgb: bytes) -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    rows = b"".join(b"\x00" + rgb * width for _ in range(height))
-    head = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", head)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 ASSETS = {

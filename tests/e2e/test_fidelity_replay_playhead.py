@@ -70,7 +70,7 @@ def record_spa(redis_db, session) -> None:
             }
         ]
     )
-    rec.send([live.console_event("log", "done", ts=t0 + 6000)])
+    rec.send([live.console_event('"done"', ts=t0 + 6000)])
     # The recording's very last event changes what is on screen (like a canvas chart's last frame).
     change = {"source": 0, "adds": [], "removes": [], "texts": [{"id": label["id"], "value": "Orders (3)"}]}
     rec.send([{"type": 3, "data": {**change, "attributes": []}, "timestamp": t0 + 6500}])

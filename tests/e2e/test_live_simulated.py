@@ -34,7 +34,7 @@ def test_live_view_shows_dom_changes_panels_and_the_end(daphne_server, browser, 
 
     rec.send(
         [
-            live.console_event("error", "Payment failed: 500", trace=["at pay (shop.js:104:15)"]),
+            live.console_event('"Payment failed: 500"', level="error", trace=["at pay (shop.js:104:15)"]),
             live.network_event("https://shop.example/api/pay", 500, method="POST"),
             live.js_error("TypeError: total is undefined", "at render (shop.js:12:3)"),
         ]

@@ -28,14 +28,14 @@ def record_checkout(redis_db, session) -> None:
         [
             live.text_change(title["id"], "Payment failed", ts=t0 + 4000),
             live.console_event(
-                "error", "Payment failed: 500", trace=["at pay (shop.js:104:15)"], ts=t0 + 4000
+                '"Payment failed: 500"', level="error", trace=["at pay (shop.js:104:15)"], ts=t0 + 4000
             ),
             live.network_event("https://shop.example/api/pay", 500, method="POST", ts=t0 + 4000),
             live.js_error("TypeError: total is undefined", "at render (shop.js:12:3)", ts=t0 + 4000),
         ]
     )
     rec.send([live.text_change(title["id"], "Step 3", ts=t0 + 6000)])
-    rec.send([live.console_event("log", "done", ts=t0 + 8000)])
+    rec.send([live.console_event('"done"', ts=t0 + 8000)])
 
 
 @pytest.mark.parametrize("archived", [True, False], ids=["archived", "ended-from-redis"])

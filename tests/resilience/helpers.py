@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from scripts.localredis import answers, free_port, redis_server_binary
-from tests.sessions.factories import console_event, full_snapshot_event, meta_event, mouse_move_event
+from tests.support.events import console_event, full_snapshot_event, meta_event, mouse_move_event
 from tests.support.recorder import SimRecorder
 
 T0 = 1_763_800_000_000
@@ -35,7 +35,7 @@ def scripted_batch(seq: int, big_every: int = 50, huge_every: int = 0) -> list[d
         return [meta_event(ts, href=f"https://shop.example/p/{seq}"), full_snapshot_event(ts, text=filler)]
     return [
         mouse_move_event(ts, x=seq % 1000, y=(seq * 7) % 800),
-        console_event(ts + 1, f"batch {seq}"),
+        console_event(f"batch {seq}", ts=ts + 1),
     ]
 
 

@@ -19,7 +19,8 @@ from django.conf import settings
 from sessions import store
 from tests.helpers.wire import close_code, pack, recv
 from tests.security.conftest import SERVER_ENV, ws_connect
-from tests.sessions.factories import T0, console_event, make_session, meta_event
+from tests.sessions.factories import make_session
+from tests.support.events import T0, console_event, meta_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
@@ -35,12 +36,15 @@ async def ready_socket(server, live, tab: str = "t1"):
 
 async def test_oversize_frames_and_batches_are_refused_and_nothing_is_stored(server, redis_db):
     live = await database_sync_to_async(make_session)(f"{server.url}/demo/")
-    big = [console_event(T0 + 1, "x" * (LIMIT + 100))]
+    big = [console_event("x" * (LIMIT + 100), ts=T0 + 1)]
     cases = [
         ([pack({"t": "events", "seq": 0, "events": big})], 4413),
         ([pack({"t": "part", "seq": 0, "i": 0, "n": 1, "data": b"p" * (LIMIT + 1)})], 4413),
         ([pack({"t": "part", "seq": 0, "i": 0, "n": 1000, "data": b"x"})], 4400),  # n over max_parts
-        ([pack({"t": "events", "seq": 0, "events": [console_event(T0 + 1, "z")] * 2001})], 4400),  # too many
+        (
+            [pack({"t": "events", "seq": 0, "events": [console_event("z", ts=T0 + 1)] * 2001})],
+            4400,
+        ),  # too many
         ([b"\x91" * 100_000 + b"\x90"], 4400),  # 100k nested arrays: refused without recursing
     ]
     for frames, expected in cases:

@@ -26,7 +26,8 @@ from sessions.services import end_session
 from tests.helpers.processes import spawn_daphne
 from tests.helpers.wire import close_code, pack, recv
 from tests.security.conftest import SERVER_ENV, ws_connect
-from tests.sessions.factories import T0, console_event, full_snapshot_event, make_session, meta_event
+from tests.sessions.factories import make_session
+from tests.support.events import T0, console_event, full_snapshot_event, meta_event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import localredis
@@ -83,7 +84,7 @@ class Honest:
         return cls(ws)
 
     async def batch(self) -> None:
-        await self.ws.send(pack({"t": "events", "seq": self.seq, "events": [console_event(T0, "ok")]}))
+        await self.ws.send(pack({"t": "events", "seq": self.seq, "events": [console_event("ok", ts=T0)]}))
         assert await recv(self.ws, timeout=30) == {"t": "ack", "seq": self.seq}
         self.seq += 1
 
@@ -166,7 +167,7 @@ async def test_session_quota_refuses_the_batch_that_would_cross_it_with_4420(abu
     live = await new_session(f"{abuse_server.url}/demo/")
     honest = await Honest.start(abuse_server)
     # Random text: the store compresses batches, and the quota counts stored (compressed) bytes.
-    filler = [console_event(T0, secrets.token_urlsafe(30_000))]
+    filler = [console_event(secrets.token_urlsafe(30_000), ts=T0)]
     acked = []
     ws, _ = await hello(abuse_server, live.credential)
     codes = []
@@ -212,7 +213,7 @@ async def test_sockets_of_one_session_share_one_byte_rate(abuse_server, redis_db
     honest = await Honest.start(abuse_server)
     tabs = [(await hello(abuse_server, live.credential, tab=f"t{i}"))[0] for i in range(3)]
     # 100 KB frames that compress to almost nothing: the session's quota is not what stops them.
-    frame = [console_event(T0, "a" * 100_000)]
+    frame = [console_event("a" * 100_000, ts=T0)]
     outcomes = []
     for seq in range(2):
         for ws in tabs:

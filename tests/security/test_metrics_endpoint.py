@@ -19,7 +19,8 @@ from supportreplay import metrics
 from tests.helpers import live
 from tests.helpers.wire import pack, recv
 from tests.security.conftest import SERVER_ENV, ws_connect
-from tests.sessions.factories import full_snapshot_event, make_session, meta_event, mouse_move_event
+from tests.sessions.factories import make_session
+from tests.support.events import full_snapshot_event, meta_event, mouse_move_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 

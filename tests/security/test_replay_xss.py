@@ -46,7 +46,7 @@ def archived_hostile_session(redis_db, agent) -> RecordingSession:
     t0 = live.now_ms() - 10_000
     rec = live.StoreRecorder(redis_db, session.pk)
     rec.send(hostile_page(t0))
-    rec.send([live.console_event("log", f"<img src=x onerror='{MARK}'>", ts=t0 + 1000)])
+    rec.send([live.console_event(f"\"<img src=x onerror='{MARK}'>\"", ts=t0 + 1000)])
     RecordingSession.objects.filter(pk=session.pk).update(state=SessionState.ENDED, end_reason="stop")
     assert archive_session(session.pk).status == "archived"
     return session

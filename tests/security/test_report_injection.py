@@ -13,18 +13,18 @@ from django.contrib.auth.models import Permission
 from markdown_it import MarkdownIt
 
 from sessions.archive import service
-from tests.sessions.archive_factory import (
-    T0,
-    click,
-    console_error,
-    full_snapshot,
-    ingest,
-    js_error,
-    meta,
-    network,
-)
-from tests.sessions.archive_factory import environment as environment_event
 from tests.sessions.factories import make_agent, make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import (
+    T0,
+    click_event,
+    environment_event,
+    full_snapshot_event,
+    js_error,
+    meta_event,
+    payment_error_log,
+    payment_request,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,7 +38,7 @@ REQUEST_URL = "https://evil.example/api|x`y`<img src=https://evil.example/r.png>
 
 
 def _hostile_snapshot(ts: int) -> dict:
-    snapshot = copy.deepcopy(full_snapshot(ts))
+    snapshot = copy.deepcopy(full_snapshot_event(ts))
     html = snapshot["data"]["node"]["childNodes"][1]
     body = html["childNodes"][1]
     button = body["childNodes"][1]  # the #pay button, node id 8
@@ -63,14 +63,14 @@ def _hostile_environment(ts: int) -> dict:
 
 
 def _hostile_batches() -> list[list[dict]]:
-    error = js_error(T0 + 3000, message=JS_MESSAGE)
+    error = js_error(JS_MESSAGE, ts=T0 + 3000)
     error["data"]["payload"]["stack"] = STACK
     error["data"]["payload"]["kind"] = "error\n# Kind heading"
     return [
-        [_hostile_environment(T0), meta(T0, href=PAGE_URL), _hostile_snapshot(T0)],
-        [click(T0 + 1000, node=8)],
-        [console_error(T0 + 2000, message=CONSOLE), error],
-        [network(T0 + 4000, url=REQUEST_URL, status=500, method="GET|`x`")],
+        [_hostile_environment(T0), meta_event(T0, href=PAGE_URL), _hostile_snapshot(T0)],
+        [click_event(T0 + 1000, node=8)],
+        [payment_error_log(T0 + 2000, message=CONSOLE), error],
+        [payment_request(T0 + 4000, url=REQUEST_URL, status=500, method="GET|`x`")],
     ]
 
 

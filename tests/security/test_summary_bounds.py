@@ -16,16 +16,16 @@ from sessions.models import ArchiveStatus, RecordingSession, SessionState
 from sessions.summary import find_rage_clicks, summarize
 from supportreplay import metrics
 from tests.helpers.processes import celery_worker
-from tests.sessions.archive_factory import (
+from tests.sessions.factories import make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import (
     T0,
     as_batches,
     checkout_session,
-    click,
-    full_snapshot,
-    ingest,
-    meta,
+    click_event,
+    full_snapshot_event,
+    meta_event,
 )
-from tests.sessions.factories import make_session
 
 CLICKS = 30_000
 LINEAR_BUDGET = 100 * CLICKS  # distance checks allowed: a constant per click
@@ -66,10 +66,10 @@ def test_30k_clicks_in_bursts_find_every_burst(distance_budget):
 
 
 def test_summary_of_a_30k_click_session_counts_everything_and_lists_a_bounded_number(distance_budget):
-    events = [meta(T0), full_snapshot(T0)] + [
-        click(T0 + i * 10, node=1000 + i, x=(i % 40) * 30, y=(i // 40) * 30) for i in range(CLICKS)
+    events = [meta_event(T0), full_snapshot_event(T0)] + [
+        click_event(T0 + i * 10, node=1000 + i, x=(i % 40) * 30, y=(i // 40) * 30) for i in range(CLICKS)
     ]
-    events += [click(T0 + CLICKS * 10, x="abc", y=float("nan"))]  # poison coordinates count as 0
+    events += [click_event(T0 + CLICKS * 10, x="abc", y=float("nan"))]  # poison coordinates count as 0
     batches = as_batches([events[i : i + 2000] for i in range(0, len(events), 2000)])
     result = summarize(batches)
     assert result["clicks"] == CLICKS + 1
@@ -82,7 +82,7 @@ def _rage_session_batches() -> list[list[dict]]:
     ts = batches[-1][0]["timestamp"] + 1000
     clicks = []
     for burst in range(CLICKS // 3 + 500):
-        clicks += [click(ts + burst * 2000 + k * 100, node=8, x=100, y=200) for k in range(3)]
+        clicks += [click_event(ts + burst * 2000 + k * 100, node=8, x=100, y=200) for k in range(3)]
     return batches + [clicks[i : i + 1500] for i in range(0, len(clicks), 1500)]
 
 

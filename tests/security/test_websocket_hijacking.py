@@ -11,7 +11,8 @@ from sessions import credentials, store
 from tests.helpers import live
 from tests.helpers.wire import close_code, pack, recv
 from tests.security.conftest import ws_connect
-from tests.sessions.factories import make_session, meta_event
+from tests.sessions.factories import make_session
+from tests.support.events import meta_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 

@@ -1,4 +1,8 @@
-"""Driving the ingest socket in tests: an in-process WebsocketCommunicator speaking msgpack frames."""
+"""Driving the ingest socket in tests: an in-process WebsocketCommunicator speaking msgpack frames.
+
+`Recorder` speaks frame by frame; `ingest` sends whole event batches (tests.support.events) through the
+real IngestConsumer, with a recorder's window of unacked batches, and can end with the Stop button's `bye`.
+"""
 
 from __future__ import annotations
 
@@ -75,3 +79,54 @@ class Recorder:
 
     async def disconnect(self) -> None:
         await self.comm.disconnect()
+
+
+async def _ingest(credential: str, event_batches: list[list[dict]], tab: str, stop: bool) -> None:
+    import msgpack
+    from channels.routing import URLRouter
+    from channels.testing import WebsocketCommunicator
+
+    from sessions.routing import websocket_urlpatterns
+
+    comm = WebsocketCommunicator(
+        URLRouter(websocket_urlpatterns),
+        "/ws/ingest/",
+        headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")],
+    )
+    connected, _ = await comm.connect(timeout=5)
+    assert connected
+    send = lambda frame: comm.send_to(bytes_data=msgpack.packb(frame, use_bin_type=True))  # noqa: E731
+    await send({"t": "hello", "cred": credential, "tab": tab, "page": 0})
+    ready = msgpack.unpackb(await comm.receive_from(timeout=5))
+    assert ready["t"] == "ready", ready
+    # A window of unacked batches, like the recorder keeps, without waiting for each ack.
+    window = 32
+    acked = -1
+    for seq, events in enumerate(event_batches):
+        await send({"t": "events", "seq": seq, "events": events})
+        while seq - acked >= window:
+            reply = await comm.receive_output(timeout=5)
+            assert reply["type"] == "websocket.send", reply
+            acked = msgpack.unpackb(reply["bytes"])["seq"]
+    while acked < len(event_batches) - 1:
+        reply = await comm.receive_output(timeout=5)
+        assert reply["type"] == "websocket.send", reply
+        acked = msgpack.unpackb(reply["bytes"])["seq"]
+    if stop:
+        await send({"t": "bye", "reason": "stop"})
+        await comm.receive_output(timeout=5)  # the close
+    await comm.disconnect()
+
+
+def ingest(credential: str, event_batches: list[list[dict]], tab: str = "tab-a", stop: bool = True) -> None:
+    """Send the batches through the real IngestConsumer (Redis stream via its Lua append); `bye stop` ends
+    the session like the customer's Stop button (end_session queues the archive task)."""
+    from asgiref.sync import async_to_sync
+    from django.test import override_settings
+
+    # A recorder batches every few seconds; these tests send minutes of batches at once, so lift the
+    # per-socket frame rate limit (configuration, the limiter itself still runs).
+    with override_settings(
+        SUPPORTREPLAY_RATE_FRAMES_PER_SECOND=100_000, SUPPORTREPLAY_RATE_BURST_FRAMES=100_000
+    ):
+        async_to_sync(_ingest)(credential, event_batches, tab, stop)

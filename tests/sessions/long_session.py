@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 
-from tests.sessions.archive_factory import T0, full_snapshot, meta, mouse_move, mutation_text
+from tests.support.events import T0, full_snapshot_event, meta_event, mouse_move_event, text_change
 
 BATCHES_PER_SECOND = 4
 
@@ -21,7 +21,7 @@ def stylesheet(seed: int = 7, rules: int = 5000) -> str:
 
 
 def snapshot(ts: int, css: str, minute: int) -> dict:
-    event = full_snapshot(ts, text=f"Orders at minute {minute}")
+    event = full_snapshot_event(ts, text=f"Orders at minute {minute}")
     head = event["data"]["node"]["childNodes"][1]["childNodes"][0]
     head["childNodes"] = [
         {"type": 2, "tagName": "style", "attributes": {"_cssText": css}, "id": 90, "childNodes": []}
@@ -47,7 +47,7 @@ def batches(minutes: int) -> Iterator[list[dict]]:
     step = 1000 // BATCHES_PER_SECOND
     for minute in range(minutes):
         start = T0 + minute * 60_000
-        yield [meta(start), snapshot(start, css, minute)]
+        yield [meta_event(start), snapshot(start, css, minute)]
         for n in range(1, 60 * BATCHES_PER_SECOND):
             ts = start + n * step
-            yield [mouse_move(ts, n % 700, n % 500), mutation_text(ts + 5, value=f"Total {minute}.{n}")]
+            yield [mouse_move_event(ts, n % 700, n % 500), text_change(7, f"Total {minute}.{n}", ts=ts + 5)]

@@ -8,8 +8,9 @@ from django.core.files.storage import default_storage
 from sessions import keys
 from sessions.archive import service
 from sessions.models import RecordingSession, SessionArchive
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

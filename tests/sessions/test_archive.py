@@ -6,8 +6,9 @@ import pytest
 from sessions import keys
 from sessions.archive import chunking, container, reader, service, stream
 from sessions.models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

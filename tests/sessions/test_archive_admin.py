@@ -5,8 +5,9 @@ from django.contrib.auth import get_user_model
 
 from sessions.archive import service
 from sessions.models import EndReason, RecordingSession, SessionArchive, SessionState
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -6,14 +6,14 @@ import pytest
 
 from sessions.archive import chunking, container, format, verify
 from sessions.archive.chunking import Batch
-from tests.sessions.archive_factory import (
+from tests.support.events import (
     T0,
     as_batches,
     checkout_session,
-    click,
-    full_snapshot,
-    meta,
-    mouse_move,
+    click_event,
+    full_snapshot_event,
+    meta_event,
+    mouse_move_event,
 )
 
 
@@ -39,8 +39,13 @@ def test_every_chunk_starts_with_meta_then_full_snapshot_and_is_at_least_a_minut
 
 def test_a_batch_cut_by_a_chunk_boundary_is_joined_again_on_read():
     batches = [
-        Batch("t", 0, T0, [meta(T0), full_snapshot(T0)]),
-        Batch("t", 1, T0 + 70_000, [mouse_move(T0 + 70_000), meta(T0 + 70_001), full_snapshot(T0 + 70_001)]),
+        Batch("t", 0, T0, [meta_event(T0), full_snapshot_event(T0)]),
+        Batch(
+            "t",
+            1,
+            T0 + 70_000,
+            [mouse_move_event(T0 + 70_000), meta_event(T0 + 70_001), full_snapshot_event(T0 + 70_001)],
+        ),
     ]
     chunks = chunking.split(batches)
     assert [c.events for c in chunks] == [3, 2]
@@ -49,8 +54,8 @@ def test_a_batch_cut_by_a_chunk_boundary_is_joined_again_on_read():
 
 def test_a_bare_full_snapshot_gets_the_tabs_last_meta_in_the_replay_chunk():
     batches = [
-        Batch("t", 0, T0, [meta(T0, href="https://a.example/"), full_snapshot(T0)]),
-        Batch("t", 1, T0 + 90_000, [full_snapshot(T0 + 90_000)]),
+        Batch("t", 0, T0, [meta_event(T0, href="https://a.example/"), full_snapshot_event(T0)]),
+        Batch("t", 1, T0 + 90_000, [full_snapshot_event(T0 + 90_000)]),
     ]
     second = chunking.split(batches)[1]
     events = chunking.replay_events(second.records, second.tab, second.lead_meta)
@@ -61,9 +66,11 @@ def test_a_bare_full_snapshot_gets_the_tabs_last_meta_in_the_replay_chunk():
 
 def test_a_snapshot_from_another_tab_starts_a_chunk_and_its_dom_events_stay_out_of_the_first():
     batches = [
-        Batch("a", 0, T0, [meta(T0), full_snapshot(T0), click(T0 + 5)]),
-        Batch("b", 0, T0 + 10, [meta(T0 + 10, href="https://b.example/"), full_snapshot(T0 + 10)]),
-        Batch("a", 1, T0 + 20, [mouse_move(T0 + 20)]),
+        Batch("a", 0, T0, [meta_event(T0), full_snapshot_event(T0), click_event(T0 + 5)]),
+        Batch(
+            "b", 0, T0 + 10, [meta_event(T0 + 10, href="https://b.example/"), full_snapshot_event(T0 + 10)]
+        ),
+        Batch("a", 1, T0 + 20, [mouse_move_event(T0 + 20)]),
     ]
     chunks = chunking.split(batches)
     assert [c.tab for c in chunks] == ["a", "b"]
@@ -124,13 +131,13 @@ def test_an_empty_session_builds_an_archive_without_chunks():
 
 
 def test_mouse_moves_of_any_shape_come_back_equal_with_their_key_order():
-    packed = mouse_move(T0, 5, 7)
-    fractional = mouse_move(T0 + 1, 5, 7)
+    packed = mouse_move_event(T0, 5, 7)
+    fractional = mouse_move_event(T0 + 1, 5, 7)
     fractional["data"]["positions"][0]["x"] = 5.5
-    extra = mouse_move(T0 + 2, 5, 7)
+    extra = mouse_move_event(T0 + 2, 5, 7)
     extra["data"]["positions"][0]["pointerType"] = "pen"
     reordered = {"timestamp": T0 + 3, "type": 3, "data": {"source": 1, "positions": []}}
-    records = [("t", 0, T0, [packed, fractional, 1, extra, reordered, mouse_move(T0 + 4, -3, 2**40)])]
+    records = [("t", 0, T0, [packed, fractional, 1, extra, reordered, mouse_move_event(T0 + 4, -3, 2**40)])]
     frame, _ = format.encode_records(records)
     decoded = format.decode_records(frame)
     assert decoded == records
@@ -144,7 +151,7 @@ def page_with_items(ts: int, items: int = 600) -> dict:
     import random
 
     rng = random.Random(1)
-    event = full_snapshot(ts)
+    event = full_snapshot_event(ts)
     body = event["data"]["node"]["childNodes"][1]["childNodes"][1]
     words = ["cart", "order", "total", "ship", "refund", "card"]
     body["childNodes"] += [
@@ -164,7 +171,7 @@ def page_with_items(ts: int, items: int = 600) -> dict:
 
 def test_checkouts_of_a_page_cost_little_thanks_to_the_snapshot_dictionary():
     batches = [
-        Batch("t", n, T0 + n * 61_000, [meta(T0 + n * 61_000), page_with_items(T0 + n * 61_000)])
+        Batch("t", n, T0 + n * 61_000, [meta_event(T0 + n * 61_000), page_with_items(T0 + n * 61_000)])
         for n in range(4)
     ]
     _blob, entries = container.build(chunking.split(batches))
@@ -175,7 +182,7 @@ def test_checkouts_of_a_page_cost_little_thanks_to_the_snapshot_dictionary():
 
 
 def styled_snapshot(ts: int, css: str, image: str, text: str = "Cart") -> dict:
-    event = full_snapshot(ts, text=text)
+    event = full_snapshot_event(ts, text=text)
     head = event["data"]["node"]["childNodes"][1]["childNodes"][0]
     head["childNodes"] = [
         {"type": 2, "tagName": "link", "attributes": {"rel": "stylesheet", "_cssText": css}, "id": 90},
@@ -192,7 +199,12 @@ def test_large_strings_are_stored_once_per_session_and_come_back_in_every_chunk(
     css = "".join(f".c{n}{{color:#{rng.randrange(16**6):06x};margin:{n}px}}" for n in range(6000))
     image = "data:image/png;base64," + base64.b64encode(rng.randbytes(30_000)).decode()
     batches = [
-        Batch("t", n, T0 + n * 61_000, [meta(T0 + n * 61_000), styled_snapshot(T0 + n * 61_000, css, image)])
+        Batch(
+            "t",
+            n,
+            T0 + n * 61_000,
+            [meta_event(T0 + n * 61_000), styled_snapshot(T0 + n * 61_000, css, image)],
+        )
         for n in range(5)
     ]
     blob, entries = container.build(chunking.split(batches))

@@ -19,8 +19,8 @@ from sessions.protocol import batch_stats
 from supportreplay.redis_client import get_redis
 from tests.helpers.processes import ROOT, child_env
 from tests.sessions import long_session
-from tests.sessions.archive_factory import T0
 from tests.sessions.factories import make_session
+from tests.support.events import T0
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes, pytest.mark.timeout(900)]
 

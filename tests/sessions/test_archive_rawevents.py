@@ -15,17 +15,17 @@ from sessions import store
 from sessions.archive import chunking, container, dictionary, rawevents
 from sessions.archive.chunking import Batch
 from sessions.summary import summarize
-from tests.sessions.archive_factory import (
+from tests.sessions.test_archive_format import styled_snapshot
+from tests.support.events import (
     T0,
     as_batches,
     checkout_session,
-    click,
-    full_snapshot,
-    meta,
-    mouse_move,
-    mutation_text,
+    click_event,
+    full_snapshot_event,
+    meta_event,
+    mouse_move_event,
+    text_change,
 )
-from tests.sessions.test_archive_format import styled_snapshot
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -44,8 +44,14 @@ def large_css(seed: int, rules: int = 4000) -> str:
 
 
 def test_snapshots_and_mutations_are_kept_as_their_exact_bytes_and_the_rest_decoded():
-    mutation = mutation_text(T0 + 3)
-    events = [meta(T0), full_snapshot(T0 + 1), click(T0 + 2), mutation, mouse_move(T0 + 4)]
+    mutation = text_change(7, "Updated", ts=T0 + 3)
+    events = [
+        meta_event(T0),
+        full_snapshot_event(T0 + 1),
+        click_event(T0 + 2),
+        mutation,
+        mouse_move_event(T0 + 4),
+    ]
     plain = msgpack.packb(events, use_bin_type=True)
 
     split = rawevents.split_events(plain)
@@ -62,13 +68,13 @@ def test_snapshots_and_mutations_are_kept_as_their_exact_bytes_and_the_rest_deco
 
 
 def test_events_in_another_layout_are_decoded_as_usual():
-    reordered = {"timestamp": T0, "data": full_snapshot(T0)["data"], "type": 2}
+    reordered = {"timestamp": T0, "data": full_snapshot_event(T0)["data"], "type": 2}
     style_rule = {"type": 3, "data": {"source": 8, "id": 4, "adds": [{"rule": "a{}"}]}, "timestamp": T0}
-    plain = msgpack.packb([reordered, style_rule, full_snapshot(T0 + 1)], use_bin_type=True)
+    plain = msgpack.packb([reordered, style_rule, full_snapshot_event(T0 + 1)], use_bin_type=True)
     split = rawevents.split_events(plain)
     assert split[:2] == [reordered, style_rule]
     assert type(split[2]) is rawevents.RawEvent
-    assert rawevents.split_events(msgpack.packb([click(T0)])) == [click(T0)]
+    assert rawevents.split_events(msgpack.packb([click_event(T0)])) == [click_event(T0)]
 
 
 def test_the_summary_and_chunks_are_the_same_from_raw_events():
@@ -90,9 +96,14 @@ def test_an_object_written_from_raw_events_is_the_object_written_from_decoded_ev
     batches = []
     for n in range(4):
         t = T0 + n * 61_000
-        batches.append(Batch("t", 2 * n, t, [meta(t), styled_snapshot(t, css, image, text=f"n{n}")]))
+        batches.append(Batch("t", 2 * n, t, [meta_event(t), styled_snapshot(t, css, image, text=f"n{n}")]))
         batches.append(
-            Batch("t", 2 * n + 1, t + 9, [mouse_move(t + 9), mutation_text(t + 10), click(t + 11)])
+            Batch(
+                "t",
+                2 * n + 1,
+                t + 9,
+                [mouse_move_event(t + 9), text_change(7, "Updated", ts=t + 10), click_event(t + 11)],
+            )
         )
 
     decoded, entries = container.build(chunking.split(batches))
@@ -116,7 +127,7 @@ def test_large_strings_are_found_in_msgpack_bytes_and_held_once_whatever_surroun
     assert [raw[s:e].decode() for s, e in spans] == [css, other, css]
 
     held = dictionary.SnapshotDictionary()
-    chunk = chunking.split([Batch("t", 0, T0, [meta(T0), event])])[0]
+    chunk = chunking.split([Batch("t", 0, T0, [meta_event(T0), event])])[0]
     held.grow(chunk)
     held.grow(chunk)
     data = bytes(held.data)
@@ -132,7 +143,7 @@ def test_the_dictionary_stops_at_its_limit_and_chunks_still_decode():
             "t",
             n,
             T0 + n * 61_000,
-            [meta(T0 + n * 61_000), styled_snapshot(T0 + n * 61_000, large_css(n), "x")],
+            [meta_event(T0 + n * 61_000), styled_snapshot(T0 + n * 61_000, large_css(n), "x")],
         )
         for n in range(4)
     ]

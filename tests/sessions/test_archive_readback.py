@@ -6,8 +6,9 @@ from django.core.files.storage import default_storage
 
 from sessions.archive import service, stream, verify, writer
 from sessions.models import RecordingSession
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -10,7 +10,7 @@ import pytest
 from sessions import store
 from sessions.archive import stream
 from sessions.protocol import batch_stats
-from tests.sessions.archive_factory import T0, full_snapshot, mouse_move
+from tests.support.events import T0, full_snapshot_event, mouse_move_event
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,11 @@ def test_pages_are_cut_by_bytes_whatever_their_entry_count(redis_db):
     sizes = []
     for seq in range(40):
         if seq % 4 == 0:
-            events = [full_snapshot(T0 + seq, text=noise(300_000 + seq))]  # ~230 KB stored
+            events = [full_snapshot_event(T0 + seq, text=noise(300_000 + seq))]  # ~230 KB stored
         else:
-            events = [mouse_move(T0 + seq)]
+            events = [mouse_move_event(T0 + seq)]
         sizes.append(append(sid, seq, events))
-    huge = append(sid, 40, [full_snapshot(T0 + 40, text=noise(1_500_000))])  # larger than the budget
+    huge = append(sid, 40, [full_snapshot_event(T0 + 40, text=noise(1_500_000))])  # larger than the budget
 
     budget = 1024 * 1024
     pages = list(stream.pages(sid, max_entries=500, max_bytes=budget))
@@ -53,7 +53,7 @@ def test_the_entry_count_still_bounds_a_page_of_small_entries(redis_db):
     sid = "00000000-0000-4000-8000-000000000002"
     store.open_meta_sync(sid)
     for seq in range(25):
-        append(sid, seq, [mouse_move(T0 + seq)])
+        append(sid, seq, [mouse_move_event(T0 + seq)])
     pages = list(stream.pages(sid, max_entries=10, max_bytes=1024 * 1024))
     assert [len(p) for p in pages] == [10, 10, 5]
     assert [b.seq for b in stream.iter_batches(sid, page_size=7)] == list(range(25))

@@ -3,14 +3,13 @@ allow-listed image and font types, never sniffed, never as a document."""
 
 import hashlib
 import json
-import struct
-import zlib
 
 import pytest
 from django.contrib.auth.models import Permission
 
 from sessions import assets, keys
 from tests.sessions.factories import make_agent, make_session
+from tests.support.events import png
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -24,20 +23,6 @@ def test_limits_are_the_contract_file_the_recorder_builds_in():
     assert assets.SESSION_ASSETS_MAX_BYTES == contract["session_max_bytes"] == 8 * 1024 * 1024
     assert set(contract["allowed_types"]) == assets.ALLOWED_TYPES
     assert not any(word in t for t in assets.ALLOWED_TYPES for word in ("svg", "html", "css", "script"))
-
-
-def png(width: int = 3, height: int = 2) -> bytes:
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-
-    rows = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
 
 
 def sha(data: bytes) -> str:

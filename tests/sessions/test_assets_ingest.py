@@ -10,9 +10,9 @@ from django.core.files.storage import default_storage
 from sessions import asset_archive, assets, keys
 from sessions.archive import service
 from sessions.models import RecordingSession
-from tests.sessions.archive_factory import T0, environment, full_snapshot, ingest, meta
 from tests.sessions.factories import make_session
-from tests.sessions.test_assets import png
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import T0, environment_event, full_snapshot_event, meta_event, png
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,7 +35,7 @@ def test_extract_takes_the_bytes_out_and_marks_a_refused_file():
     good = asset_event(T0, "https://shop.example/a.png", image)
     svg = asset_event(T0, "https://shop.example/x.svg", b"<svg/>", mime="image/svg+xml")
     liar = asset_event(T0, "https://shop.example/b.png", image, sha="0" * 64)
-    other = meta(T0)
+    other = meta_event(T0)
     events, found = assets.extract([good, svg, liar, other])
     assert [a.sha256 for a in found] == [hashlib.sha256(image).hexdigest()]
     assert "data" not in events[0]["data"]["payload"]
@@ -56,7 +56,7 @@ def test_ingest_stores_each_file_once_and_the_stream_keeps_only_the_mapping(agen
     ingest(
         live.credential,
         [
-            [environment(T0), meta(T0), full_snapshot(T0), asset_event(T0 + 5, url, image)],
+            [environment_event(T0), meta_event(T0), full_snapshot_event(T0), asset_event(T0 + 5, url, image)],
             [asset_event(T0 + 1000, url, image), asset_event(T0 + 1001, url, None, sha=sha)],
         ],
     )
@@ -92,7 +92,7 @@ def test_a_link_without_asset_capture_stores_no_file(redis_db, media):
     image = png()
     ingest(
         live.credential,
-        [[meta(T0), full_snapshot(T0), asset_event(T0 + 5, "https://s.example/a.png", image)]],
+        [[meta_event(T0), full_snapshot_event(T0), asset_event(T0 + 5, "https://s.example/a.png", image)]],
     )
     assert not redis_db.exists(keys.assets(live.id))
     assert not [

@@ -8,8 +8,9 @@ import pytest
 from magiclinks.models import AuditEvent
 from sessions import served_chunks
 from sessions.archive import service
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_agent, make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

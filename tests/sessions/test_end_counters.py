@@ -8,14 +8,8 @@ from sessions import protocol, services, store
 from sessions.archive import service
 from sessions.models import ArchiveStatus, EndReason, RecordingSession, SessionState
 from tests.helpers import live
-from tests.sessions.factories import (
-    T0,
-    console_event,
-    full_snapshot_event,
-    make_session,
-    meta_event,
-    network_event,
-)
+from tests.sessions.factories import make_session
+from tests.support.events import T0, console_event, full_snapshot_event, meta_event, network_event
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +25,11 @@ def record_a_failing_checkout(session_id) -> None:
     store.open_meta_sync(session_id)
     record(session_id, 0, [meta_event(T0), full_snapshot_event(T0)])
     record(session_id, 1, [meta_event(T0 + 10, href=CHECKOUT), full_snapshot_event(T0 + 10)])
-    record(session_id, 2, [console_event(T0 + 20, "boom", level="error"), network_event(T0 + 30, status=500)])
+    record(
+        session_id,
+        2,
+        [console_event("boom", level="error", ts=T0 + 20), network_event(status=500, ts=T0 + 30)],
+    )
 
 
 @pytest.mark.parametrize(

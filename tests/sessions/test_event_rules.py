@@ -3,7 +3,7 @@
 import pytest
 
 from sessions.event_rules import MIN_TIMESTAMP_MS, BadEvent, check_event
-from tests.sessions.factories import (
+from tests.support.events import (
     T0,
     console_event,
     full_snapshot_event,
@@ -26,8 +26,8 @@ def click(**data):
         meta_event(),
         full_snapshot_event(),
         mouse_move_event(),
-        console_event(T0, "hello"),
-        network_event(T0, status=500),
+        console_event("hello", ts=T0),
+        network_event(status=500, ts=T0),
         click(),
         click(x=1.5, y=None),  # focus/blur carry no coordinates
         {"type": 3, "timestamp": T0, "data": {"source": 99, "anything": "new rrweb source"}},

@@ -8,8 +8,9 @@ from django.contrib.auth.models import Permission
 from selenium.webdriver.support.wait import WebDriverWait
 
 from sessions.archive import service
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_agent, make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.e2e]
 

@@ -6,7 +6,7 @@ from sessions.archive.chunking import Batch
 from sessions.exports.har import build_har, query_pairs
 from sessions.redaction import redact_events
 from sessions.summary import summarize
-from tests.sessions.factories import meta_event, network_event
+from tests.support.events import meta_event, network_event
 
 CARD, EMAIL = "4111 1111 1111 1111", "jane.doe@example.com"
 URL = "http://app.test/search?q=4111%201111%201111%201111&who=jane.doe%40example.com&n=a+b%20c"

@@ -8,16 +8,16 @@ from django.test import override_settings
 
 from sessions import keys, services, store
 from sessions.models import EndReason, RecordingSession, SessionState
-from tests.sessions.factories import (
+from tests.sessions.factories import make_session
+from tests.sessions.ingest_helpers import Recorder, pack
+from tests.support.events import (
     T0,
     console_event,
     full_snapshot_event,
-    make_session,
     meta_event,
     mouse_move_event,
     network_event,
 )
-from tests.sessions.ingest_helpers import Recorder, pack
 
 # One event loop for the module: the channel layer's connections stay warm between tests (cancelling a
 # consumer while channels-redis is still connecting its first receive on a fresh loop can hang).
@@ -60,8 +60,8 @@ async def test_happy_path_stores_exactly_the_batches_sent_and_acks_each():
     }
     batches = [
         [meta_event(href="http://testserver/demo/cart"), full_snapshot_event()],
-        [mouse_move_event(), console_event(T0 + 1, "hi")],
-        [network_event(T0 + 2, status=503)],
+        [mouse_move_event(), console_event("hi", ts=T0 + 1)],
+        [network_event(status=503, ts=T0 + 2)],
     ]
     for seq, events in enumerate(batches):
         assert await recorder.events(seq, events) == {"t": "ack", "seq": seq}
@@ -137,7 +137,7 @@ async def test_stored_events_have_credential_headers_and_card_numbers_redacted()
             responseHeaders={"Set-Cookie": "sid=zz"},
             requestBody='{"card":"4111 1111 1111 1111"}',
         ),
-        console_event(T0 + 1, "paying with 5500-0055-5555-5559"),
+        console_event("paying with 5500-0055-5555-5559", ts=T0 + 1),
     ]
     await recorder.events(0, events)
     raw = b"".join(v for _, fields in store.get_redis().xrange(keys.events(live.id)) for v in fields.values())
@@ -304,7 +304,7 @@ async def test_frame_over_the_limit_closes_4413():
     with override_settings(SUPPORTREPLAY_MAX_FRAME_BYTES=10_000):
         recorder, ready = await ready_recorder(live)
         assert ready["options"]["max_frame"] == 10_000
-        await recorder.send({"t": "events", "seq": 0, "events": [console_event(T0 + 1, "x" * 20_000)]})
+        await recorder.send({"t": "events", "seq": 0, "events": [console_event("x" * 20_000, ts=T0 + 1)]})
         assert await recorder.closed_with() == 4413
     assert list(store.read_events(live.id)) == []
 
@@ -321,7 +321,7 @@ async def test_flood_closes_4429(limits):
     with override_settings(**limits):
         recorder, _ = await ready_recorder(live)
         for seq in range(10):
-            await recorder.send({"t": "events", "seq": seq, "events": [console_event(T0 + 1, "y" * 500)]})
+            await recorder.send({"t": "events", "seq": seq, "events": [console_event("y" * 500, ts=T0 + 1)]})
         assert await recorder.closed_with() == 4429
     assert len(list(store.read_events(live.id))) < 10
 

@@ -21,14 +21,8 @@ from sessions import keys, services, store
 from sessions.models import EndReason
 from tests.helpers.processes import spawn_daphne
 from tests.helpers.wire import close_code, pack, recv
-from tests.sessions.factories import (
-    T0,
-    console_event,
-    full_snapshot_event,
-    make_session,
-    meta_event,
-    mouse_move_event,
-)
+from tests.sessions.factories import make_session
+from tests.support.events import T0, console_event, full_snapshot_event, meta_event, mouse_move_event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import localredis
@@ -105,7 +99,7 @@ async def test_frame_over_the_app_limit_gets_4413_and_over_daphnes_cap_is_droppe
         async with open_socket(server) as ws:
             await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 0}))
             await recv(ws)
-            await ws.send(pack({"t": "events", "seq": 0, "events": [console_event(T0 + 1, "x" * size)]}))
+            await ws.send(pack({"t": "events", "seq": 0, "events": [console_event("x" * size, ts=T0 + 1)]}))
             assert await close_code(ws) == expected
     assert list(store.read_events(live.id)) == []
 

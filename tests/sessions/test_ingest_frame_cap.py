@@ -9,8 +9,8 @@ import pytest
 from sessions import store
 from tests.helpers.processes import daphne
 from tests.helpers.wire import close_code, pack, recv
-from tests.sessions.factories import T0, console_event
 from tests.sessions.test_ingest_daphne import open_socket, target_session
+from tests.support.events import T0, console_event
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 
@@ -22,7 +22,7 @@ async def test_frame_just_over_one_mebibyte_gets_4413_from_a_default_daphne(redi
             await ws.send(pack({"t": "hello", "cred": live.credential, "tab": "t1", "page": 0}))
             assert (await recv(ws))["options"]["max_frame"] == 1024 * 1024
             await ws.send(
-                pack({"t": "events", "seq": 0, "events": [console_event(T0 + 1, "x" * (1024 * 1024))]})
+                pack({"t": "events", "seq": 0, "events": [console_event("x" * (1024 * 1024), ts=T0 + 1)]})
             )
             assert await close_code(ws) == 4413
     assert list(store.read_events(live.id)) == []

@@ -14,11 +14,11 @@ from sessions import store
 from sessions.protocol import Limits, ProtocolError, batch_stats, decode_frame, validate_events
 from sessions.redaction import redact_events
 from tests.helpers.processes import spawn_daphne
-from tests.sessions.factories import (
+from tests.sessions.factories import make_session
+from tests.support.events import (
     T0,
     console_event,
     full_snapshot_event,
-    make_session,
     meta_event,
     mouse_move_event,
     network_event,
@@ -29,8 +29,8 @@ VALID_EVENTS = [
     meta_event(),
     full_snapshot_event(),
     mouse_move_event(),
-    console_event(T0 + 1, "x 4111 1111 1111 1111"),
-    network_event(T0 + 2, 500, requestHeaders={"Authorization": "x"}),
+    console_event("x 4111 1111 1111 1111", ts=T0 + 1),
+    network_event(status=500, requestHeaders={"Authorization": "x"}, ts=T0 + 2),
 ]
 
 scalars = st.one_of(

@@ -14,8 +14,9 @@ from django.utils import timezone
 from sessions import keys, services, store
 from sessions.models import EndReason, RecordingSession, SessionState
 from supportreplay.redis_client import get_redis
-from tests.sessions.factories import make_session, mouse_move_event
+from tests.sessions.factories import make_session
 from tests.sessions.ingest_helpers import Recorder
+from tests.support.events import mouse_move_event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
 import localredis

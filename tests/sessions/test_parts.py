@@ -5,7 +5,7 @@ import pytest
 
 from sessions.parts import PartAssembler, PartBudget
 from sessions.protocol import CloseCode, Limits, ProtocolError, decode_batch, decode_frame
-from tests.sessions.factories import T0, full_snapshot_event, meta_event
+from tests.support.events import T0, full_snapshot_event, meta_event
 
 LIMITS = Limits(max_frame_bytes=64 * 1024, max_events=50, max_depth=40, max_parts=4)
 

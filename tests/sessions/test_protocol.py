@@ -11,7 +11,7 @@ from sessions.protocol import (
     decode_frame,
     decode_hello,
 )
-from tests.sessions.factories import (
+from tests.support.events import (
     T0,
     console_event,
     full_snapshot_event,
@@ -117,10 +117,10 @@ def test_batch_stats_count_errors_failures_and_find_page_and_snapshot():
     events = [
         meta_event(href="https://shop.example/cart", width=800, height=600),
         full_snapshot_event(),
-        console_event(T0 + 1, "boom", level="error"),
-        console_event(T0 + 2, "fine"),
-        network_event(T0 + 3, status=500),
-        network_event(T0 + 4, status=200),
+        console_event("boom", level="error", ts=T0 + 1),
+        console_event("fine", ts=T0 + 2),
+        network_event(status=500, ts=T0 + 3),
+        network_event(status=200, ts=T0 + 4),
         {"type": 5, "data": {"tag": "sr.error", "payload": {"message": "x"}}, "timestamp": T0 + 5},
         {
             "type": 5,
@@ -163,6 +163,6 @@ def test_a_frame_with_more_values_than_half_its_bytes_is_refused():
 
 
 def test_real_batches_are_far_below_the_value_density_limit():
-    events = [meta_event(), full_snapshot_event(text="x"), mouse_move_event(), console_event(T0, "a")]
-    events += [network_event(T0 + 1)] * 20
+    events = [meta_event(), full_snapshot_event(text="x"), mouse_move_event(), console_event("a", ts=T0)]
+    events += [network_event(ts=T0 + 1)] * 20
     assert decode_frame(pack({"t": "events", "seq": 0, "events": events}), LIMITS)["events"] == events

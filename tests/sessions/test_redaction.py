@@ -3,7 +3,7 @@
 import pytest
 
 from sessions.redaction import filter_headers, luhn_valid, mask_text, redact_events
-from tests.sessions.factories import console_event, network_event
+from tests.support.events import console_event, network_event
 
 
 @pytest.mark.parametrize(
@@ -75,7 +75,7 @@ def test_network_events_lose_headers_and_cards_everywhere():
 
 
 def test_console_payload_and_trace_cards_are_masked():
-    event = console_event(1, "card is 4111 1111 1111 1111", level="warn")
+    event = console_event("card is 4111 1111 1111 1111", level="warn", ts=1)
     event["data"]["payload"]["trace"] = ["at pay (4111111111111111.js:1)"]
     [redacted] = redact_events([event])
     assert redacted["data"]["payload"]["payload"] == ["card is [card]"]

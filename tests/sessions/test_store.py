@@ -6,7 +6,7 @@ import pytest
 
 from sessions import keys, store
 from sessions.protocol import batch_stats
-from tests.sessions.factories import console_event, full_snapshot_event, meta_event, mouse_move_event
+from tests.support.events import console_event, full_snapshot_event, meta_event, mouse_move_event
 
 pytestmark = pytest.mark.usefixtures("redis_db")
 
@@ -24,7 +24,7 @@ def live_session() -> uuid.UUID:
 def test_append_stores_batch_and_updates_acked_and_meta():
     sid = live_session()
     first = append(sid, "a", 0, [meta_event(href="https://shop.example/"), full_snapshot_event()])
-    second = append(sid, "a", 1, [mouse_move_event(), console_event(1, "x", level="error")])
+    second = append(sid, "a", 1, [mouse_move_event(), console_event("x", level="error", ts=1)])
     assert (first.result, second.result) == ("ok", "ok")
     batches = list(store.read_events(sid))
     assert [(b.tab, b.seq, b.full, len(b.events)) for b in batches] == [("a", 0, True, 2), ("a", 1, False, 2)]
@@ -122,7 +122,7 @@ async def test_session_socket_cap_counts_live_sockets_of_every_process_and_forge
 async def test_quota_refuses_the_batch_that_would_cross_it_before_storing_anything(redis_db):
     sid = live_session()
     async_store = store.AsyncStore(store.new_bounded_async_redis())
-    events = [console_event(1, "x" * 1000)]
+    events = [console_event("x" * 1000, ts=1)]
     ev = store.encode_events(events)
     stats = batch_stats(events)
     try:

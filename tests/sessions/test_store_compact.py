@@ -10,7 +10,7 @@ from sessions import keys, store, stream_tail
 from sessions.protocol import batch_stats
 from supportreplay.redis_client import new_async_redis
 from tests.sessions import long_session
-from tests.sessions.archive_factory import T0, mouse_move
+from tests.support.events import T0, mouse_move_event
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ SID = "00000000-0000-4000-8000-0000000000c1"
 
 def test_a_snapshot_batch_is_stored_compressed_and_read_back_equal(redis_db):
     snapshot = next(long_session.batches(1))  # meta + a snapshot with a ~230 KB stylesheet
-    small = [mouse_move(T0 + 5)]
+    small = [mouse_move_event(T0 + 5)]
     store.open_meta_sync(SID)
     for seq, events in enumerate((snapshot, small)):
         assert store.append_batch_sync(SID, "t", seq, events, batch_stats(events)).stored

@@ -2,29 +2,39 @@
 
 from sessions.archive.chunking import Batch
 from sessions.summary import find_rage_clicks, summarize
-from tests.sessions.archive_factory import (
+from tests.support.events import (
     T0,
     as_batches,
     checkout_session,
-    click,
-    console_error,
-    environment,
-    full_snapshot,
+    click_event,
+    environment_event,
+    full_snapshot_event,
+    input_event,
     js_error,
-    meta,
-    network,
-    text_input,
+    meta_event,
+    payment_error_log,
+    payment_request,
 )
 
 
 def test_summary_counts_clicks_inputs_errors_and_failed_requests():
     batches = [
-        Batch("t", 0, T0, [environment(T0), meta(T0), full_snapshot(T0)]),
-        Batch("t", 1, T0 + 1000, [click(T0 + 1000, x=10), text_input(T0 + 1100), text_input(T0 + 1200)]),
-        Batch("t", 2, T0 + 5000, [network(T0 + 5000, status=500), network(T0 + 5100, status=200)]),
-        Batch("t", 3, T0 + 6000, [console_error(T0 + 6000), js_error(T0 + 6010)]),
+        Batch("t", 0, T0, [environment_event(T0), meta_event(T0), full_snapshot_event(T0)]),
         Batch(
-            "t", 4, T0 + 9000, [meta(T0 + 9000, href="https://shop.example/thanks"), full_snapshot(T0 + 9000)]
+            "t", 1, T0 + 1000, [click_event(T0 + 1000, x=10), input_event(T0 + 1100), input_event(T0 + 1200)]
+        ),
+        Batch(
+            "t",
+            2,
+            T0 + 5000,
+            [payment_request(T0 + 5000, status=500), payment_request(T0 + 5100, status=200)],
+        ),
+        Batch("t", 3, T0 + 6000, [payment_error_log(T0 + 6000), js_error(ts=T0 + 6010)]),
+        Batch(
+            "t",
+            4,
+            T0 + 9000,
+            [meta_event(T0 + 9000, href="https://shop.example/thanks"), full_snapshot_event(T0 + 9000)],
         ),
     ]
     summary = summarize(batches, stored_bytes=10, raw_bytes=40)

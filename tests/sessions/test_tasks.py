@@ -11,8 +11,9 @@ from sessions import keys, tasks
 from sessions.archive import service
 from sessions.models import RecordingSession, SessionArchive, SessionState
 from supportreplay import audit
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,8 +9,9 @@ from sessions import keys
 from sessions.archive import service, writer
 from sessions.models import ArchiveStatus, RecordingSession, SessionArchive, SessionState
 from tests.helpers.processes import celery_worker, spawn_celery_worker
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_session
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 

@@ -106,9 +106,9 @@ async def test_join_sends_catch_up_from_newest_full_snapshot_asks_for_snapshot_a
     agent, session, cookie = agent_and_session
     rec = live.StoreRecorder(redis_db, session.pk)
     rec.send(live.page_events("https://shop.example/cart", [live.text("old page")]))
-    rec.send([live.console_event("log", "before navigation")])
+    rec.send([live.console_event('"before navigation"')])
     newest = rec.send(live.page_events("https://shop.example/checkout", [live.text("current page")]))
-    after = rec.send([live.console_event("error", "after snapshot")])
+    after = rec.send([live.console_event('"after snapshot"', level="error")])
 
     layer = get_channel_layer()
     probe = await layer.new_channel()

@@ -13,8 +13,9 @@ from sessions.models import EndReason
 from sessions.services import end_session
 from supportreplay import consent
 from tests.helpers.processes import celery_worker
-from tests.sessions.archive_factory import checkout_session, ingest
 from tests.sessions.factories import make_agent
+from tests.sessions.ingest_helpers import ingest
+from tests.support.events import checkout_session
 from tests.webhooks.receiver import receiver
 from webhooks import signing
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
