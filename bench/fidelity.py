@@ -42,6 +42,7 @@ BUNDLES = ["lit", "chart", "preact", "widget"]  # frames.html has no bundle; its
 SIZES = {1280: 900, 390: 844}
 
 from bench._stack import bench_env, bench_redis, free_port, spawn_daphne  # noqa: E402
+from tests.support.waiting import wait_for  # noqa: E402
 
 # Every control of the page, shadow roots included, in document order (same script on both sides).
 CONTROLS_JS = """
@@ -182,17 +183,6 @@ def serve_corpus(port: int, loader: str, other: str) -> http.server.ThreadingHTT
     return server
 
 
-def wait(probe, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise SystemExit(f"timed out: {what}")
-        time.sleep(0.2)
-
-
 def holes_of(controls: dict | None) -> list[list[float]]:
     """Rectangles of controls masked on purpose (their value is hidden by design)."""
     out = []
@@ -211,12 +201,12 @@ def holes_of(controls: dict | None) -> list[list[float]]:
 
 def agent_view(agent, url: str, ready_js: str, settle: float) -> tuple[str, dict]:
     agent.get(url)
-    wait(lambda: agent.execute_script(ready_js), 30, f"agent view of {url}")
+    wait_for(lambda: agent.execute_script(ready_js), 30, message=f"agent view of {url}")
     time.sleep(settle)
     # The agent page's own scrollbar is not the replay's (hidden first: the stage refits on resize).
     agent.execute_script("document.documentElement.style.overflow = 'hidden'")
     time.sleep(0.3)
-    wait(lambda: agent.execute_script(ONE_TO_ONE_JS), 10, "replay wrapper")
+    wait_for(lambda: agent.execute_script(ONE_TO_ONE_JS), 10, message="replay wrapper")
     time.sleep(0.3)
     return agent.get_screenshot_as_base64(), agent.execute_script(CONTROLS_JS, "replay")
 
@@ -236,7 +226,11 @@ def run_page(page: str, width: int, corpus: str, base: str, cookie: str) -> dict
     agent = make_driver(width, height)
     try:
         customer.get(f"{corpus}/{page}.html#sr={recording.credential}")
-        wait(lambda: customer.execute_script("return !!document.querySelector('sr-banner')"), 20, "recorder")
+        wait_for(
+            lambda: customer.execute_script("return !!document.querySelector('sr-banner')"),
+            20,
+            message="recorder",
+        )
         time.sleep(1.0)
         customer.execute_script(ACT_JS)
         time.sleep(2.0)

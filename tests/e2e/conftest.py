@@ -12,15 +12,13 @@ Generic on purpose (the live-view tests use them too):
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Callable, Iterator
-from typing import Any, TypeVar
+from typing import Any
 
 import pytest
 
 from tests.helpers.processes import Proc, spawn_daphne
-
-T = TypeVar("T")
+from tests.support.waiting import wait_for  # noqa: F401  (e2e tests import it from here)
 
 
 @pytest.fixture
@@ -65,18 +63,6 @@ def consented_session(db):
         return make_session(target_url, **link_fields)
 
     return make
-
-
-def wait_for(probe: Callable[[], T], timeout: float = 10.0, interval: float = 0.1, message: str = "") -> T:
-    """Poll `probe` until it returns something truthy; fail with `message` after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = probe()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s: {message or probe}")
-        time.sleep(interval)
 
 
 def stream_batches(session_id) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from tests.helpers import live
+from tests.support.waiting import wait_for
 
 
 def sign_in(driver, base_url: str, user) -> None:
@@ -35,13 +36,8 @@ def iframe_value(driver, selector: str) -> str | None:
 def poll(probe, timeout: float, interval: float = 0.03):
     """Poll until truthy; returns (value, seconds waited). Fails after timeout."""
     start = time.monotonic()
-    while True:
-        value = probe()
-        if value:
-            return value, time.monotonic() - start
-        if time.monotonic() - start > timeout:
-            raise AssertionError(f"timed out after {timeout} s waiting for {probe}")
-        time.sleep(interval)
+    value = wait_for(probe, timeout, interval)
+    return value, time.monotonic() - start
 
 
 def panel_rows(driver, name: str) -> list[str]:

@@ -12,21 +12,9 @@ from tests.helpers.processes import celery_worker, spawn_celery_worker
 from tests.sessions.factories import make_session
 from tests.sessions.ingest_helpers import ingest
 from tests.support.events import checkout_session
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
-
-
-def wait_for(check, timeout: float, every: float = 0.1, on_retry=None):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {check.__name__}")
-        if on_retry:
-            on_retry()
-        time.sleep(every)
 
 
 def test_worker_killed_mid_archive_leaves_exactly_one_verified_archive_after_restart(
@@ -73,7 +61,7 @@ def test_worker_killed_mid_archive_leaves_exactly_one_verified_archive_after_res
                 last_sweep[0] = time.monotonic()
                 service.sweep_unarchived(grace_seconds=0)
 
-        wait_for(archived, timeout=40, every=0.2, on_retry=sweep)
+        wait_for(archived, timeout=40, interval=0.2, on_retry=sweep)
 
     archive = SessionArchive.objects.get(session_id=session_id)
     stored = [p for p in media.rglob("*") if p.is_file()]

@@ -16,6 +16,7 @@ from tests.helpers.processes import celery_worker
 from tests.sessions.factories import make_agent
 from tests.sessions.ingest_helpers import ingest
 from tests.support.events import checkout_session
+from tests.support.waiting import wait_for
 from tests.webhooks.receiver import receiver
 from webhooks import signing
 from webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -25,15 +26,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
 ALL = ["link_accepted", "link_declined", "session_started", "session_ended", "session_archived"]
 SECRET = "whsec-shared-by-the-admin-7f3a"
 CLIENT = links.ClientInfo(ip="203.0.113.9", user_agent="test")
-
-
-def wait_for(check, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while not (value := check()):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {check.__name__}")
-        time.sleep(0.1)
-    return value
 
 
 def test_events_are_signed_posted_retried_and_recorded_without_tokens(redis_db, settings, tmp_path):
@@ -107,7 +99,7 @@ def test_an_endpoint_that_never_answers_is_marked_failed_after_the_last_attempt(
         WebhookEndpoint.objects.create(name="down", url=rx.url, events=["link_declined"])
         created = links.create_link(agent, target_url="http://localhost/demo/")
         links.decline(created.token, shown_notice_sha256=None, client=CLIENT)
-        wait_for(lambda: WebhookDelivery.objects.filter(status=DeliveryStatus.FAILED).exists())
+        wait_for(lambda: WebhookDelivery.objects.filter(status=DeliveryStatus.FAILED).exists(), timeout=30)
     delivery = WebhookDelivery.objects.get()
     # Six attempts (the default), 0.2 s doubling between them in the test settings.
     assert (delivery.attempts, delivery.response_status, delivery.error) == (6, 500, "HTTP 500")
