@@ -8,7 +8,9 @@ from tests.sessions.factories import make_agent
 
 @pytest.fixture
 def media(settings, tmp_path):
+    """Archives (and their asset copies) go to a private directory, returned."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    return tmp_path / "media"
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 stored archive object and the session's Redis keys go with the rows (issue 16)."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 
 from sessions import keys
@@ -15,18 +14,6 @@ from tests.support.events import checkout_session
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ADMIN = "/admin/recordings/recordingsession/"
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "x"))
-    return client
-
-
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
-    return tmp_path
 
 
 def archived() -> tuple[str, str]:

@@ -10,7 +10,7 @@ from tests.helpers import live
 pytestmark = pytest.mark.django_db
 
 
-def agent_client(user) -> Client:
+def signed_in(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
@@ -39,12 +39,12 @@ def test_anonymous_agent_pages_redirect_to_admin_login_with_next(path, agent):
 def test_logged_in_user_without_watch_permission_gets_403(path, agent):
     session = live.make_session(agent)
     outsider = live.make_agent("outsider", permitted=False)
-    assert agent_client(outsider).get(path.format(id=session.pk)).status_code == 403
+    assert signed_in(outsider).get(path.format(id=session.pk)).status_code == 403
 
 
 def test_replay_page_carries_a_strict_csp_and_the_data_api_urls(agent):
     session = live.make_session(agent, state=SessionState.ENDED)
-    response = agent_client(agent).get(f"/sessions/{session.pk}/")
+    response = signed_in(agent).get(f"/sessions/{session.pk}/")
     assert response.status_code == 200
     assert "script-src 'self'" in response["Content-Security-Policy"]
     assert "unsafe-eval" not in response["Content-Security-Policy"]
@@ -59,7 +59,7 @@ def preloaded(response) -> list[str]:
 
 def test_replay_page_preloads_the_manifest_and_chunk_0_from_its_head(agent):
     session = live.make_session(agent, state=SessionState.ENDED)
-    client = agent_client(agent)
+    client = signed_in(agent)
     base = f"/sessions/{session.pk}/data"
     assert preloaded(client.get(f"/sessions/{session.pk}/")) == [f"{base}/manifest", f"{base}/chunks/0"]
     # Opened at a time: the chunk depends on the manifest, so only the manifest is asked for early.
@@ -68,18 +68,18 @@ def test_replay_page_preloads_the_manifest_and_chunk_0_from_its_head(agent):
 
 def test_replay_page_of_a_live_session_preloads_nothing(agent):
     session = live.make_session(agent)
-    assert preloaded(agent_client(agent).get(f"/sessions/{session.pk}/")) == []
+    assert preloaded(signed_in(agent).get(f"/sessions/{session.pk}/")) == []
 
 
 def test_live_page_renders_player_config_for_the_watch_socket(agent):
     session = live.make_session(agent)
-    response = agent_client(agent).get(f"/sessions/{session.pk}/live")
+    response = signed_in(agent).get(f"/sessions/{session.pk}/live")
     assert response.status_code == 200
     assert f'"ws": "/ws/watch/{session.pk}/"'.encode() in response.content
 
 
 def test_unknown_session_is_404(agent):
-    assert agent_client(agent).get("/sessions/00000000-0000-4000-8000-000000000000/").status_code == 404
+    assert signed_in(agent).get("/sessions/00000000-0000-4000-8000-000000000000/").status_code == 404
 
 
 def test_list_shows_live_sessions_first_with_counters_from_redis(agent, redis_db):
@@ -95,7 +95,7 @@ def test_list_shows_live_sessions_first_with_counters_from_redis(agent, redis_db
         keys.meta(live_one.pk),
         mapping={"errors": 3, "failed_requests": 2, "page_url": "https://shop.example/pay", "connected": 1},
     )
-    response = agent_client(agent).get("/sessions/")
+    response = signed_in(agent).get("/sessions/")
     html = response.content.decode()
     assert html.index("Lively Person") < html.index("Old Ended")
     row = response.context["rows"][0]
@@ -119,7 +119,7 @@ def test_list_filters_by_state_errors_agent_and_search(agent, redis_db):
         other, state=SessionState.ENDED, customer="Cy Gamma", page_url="https://shop.example/refund"
     )
     redis_db.hset(keys.meta(a.pk), mapping={"errors": 1})
-    client = agent_client(agent)
+    client = signed_in(agent)
 
     def names(query: str) -> set[str]:
         return {r.customer for r in client.get("/sessions/?" + query).context["rows"]}
@@ -143,7 +143,7 @@ def test_list_filters_by_state_errors_agent_and_search(agent, redis_db):
 def test_list_is_paginated(agent):
     for i in range(30):
         live.make_session(agent, state=SessionState.ENDED, customer=f"Customer {i:02d}")
-    client = agent_client(agent)
+    client = signed_in(agent)
     first = client.get("/sessions/")
     second = client.get("/sessions/?page=2")
     assert len(first.context["rows"]) == 25
@@ -154,7 +154,7 @@ def test_list_is_paginated(agent):
 def test_rows_endpoint_returns_current_rows_and_live_count(agent, redis_db):
     session = live.make_session(agent, customer="Polled Person")
     redis_db.hset(keys.meta(session.pk), mapping={"page_url": "https://shop.example/step-3", "connected": 1})
-    data = agent_client(agent).get("/sessions/rows.json").json()
+    data = signed_in(agent).get("/sessions/rows.json").json()
     assert data["live"] == 1
     assert data["count"] == 1
     assert "Polled Person" in data["html"]
@@ -163,6 +163,6 @@ def test_rows_endpoint_returns_current_rows_and_live_count(agent, redis_db):
 
 def test_customer_supplied_text_is_escaped_in_the_list(agent):
     live.make_session(agent, customer="<img src=x onerror=alert(1)>")
-    html = agent_client(agent).get("/sessions/").content.decode()
+    html = signed_in(agent).get("/sessions/").content.decode()
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html

@@ -13,12 +13,6 @@ from tests.support.events import checkout_session
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
 def ended_session(minutes: int = 4):
     live = make_session()
     ingest(live.credential, checkout_session(minutes=minutes))

@@ -1,7 +1,6 @@
 """Admin of recordings: archive state, sizes and summary shown; the "End session" action ends a session."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from sessions.archive import service
 from sessions.models import EndReason, RecordingSession, SessionArchive, SessionState
@@ -12,14 +11,7 @@ from tests.support.events import checkout_session
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(get_user_model().objects.create_superuser("root", "root@example.com", "x"))
-    return client
-
-
-def test_session_admin_shows_archive_state_sizes_and_summary(admin_client, redis_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_session_admin_shows_archive_state_sizes_and_summary(admin_client, redis_db, media):
     live = make_session(ticket_ref="T-77")
     ingest(live.credential, checkout_session(minutes=1))
     service.archive_session(live.id)

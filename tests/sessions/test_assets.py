@@ -5,7 +5,6 @@ import hashlib
 import json
 
 import pytest
-from django.contrib.auth.models import Permission
 
 from sessions import assets, keys
 from tests.sessions.factories import make_agent, make_session
@@ -27,14 +26,6 @@ def test_limits_are_the_contract_file_the_recorder_builds_in():
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-@pytest.fixture
-def agent_client(client):
-    agent = make_agent()
-    agent.user_permissions.add(Permission.objects.get(codename="watch_recordingsession"))
-    client.force_login(agent)
-    return client
 
 
 def test_an_agent_gets_the_stored_bytes_with_locked_down_headers(agent_client, redis_db):

@@ -57,8 +57,7 @@ def test_idle_sweep_copies_the_counters_too(redis_db):
     assert RecordingSession.objects.get(pk=live_session.id).error_count == 1
 
 
-def test_list_filter_and_replay_page_show_an_ended_session_whose_archive_failed(redis_db, settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path)
+def test_list_filter_and_replay_page_show_an_ended_session_whose_archive_failed(redis_db, settings, media):
     agent = live.make_agent()
     live_session = make_session(agent=agent)
     record_a_failing_checkout(live_session.id)

@@ -16,11 +16,6 @@ from tests.support.events import checkout_session
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
 def agent(*codenames: str):
     user = make_agent()
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))

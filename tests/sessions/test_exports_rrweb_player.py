@@ -37,8 +37,7 @@ return el ? el.textContent : null;
 """
 
 
-def test_events_export_replays_in_rrweb_player(client, redis_db, settings, tmp_path, browser):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def test_events_export_replays_in_rrweb_player(client, redis_db, media, browser):
     user = make_agent()
     user.user_permissions.add(*Permission.objects.filter(codename__endswith="_recordingsession"))
     client.force_login(user)

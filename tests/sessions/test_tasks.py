@@ -18,12 +18,6 @@ from tests.support.events import checkout_session
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path / "media"
-
-
 def archived_session(minutes: int = 1) -> RecordingSession:
     live = make_session()
     ingest(live.credential, checkout_session(minutes=minutes))

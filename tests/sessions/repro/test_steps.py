@@ -244,7 +244,7 @@ def test_past_max_steps_the_steps_only_walk_stops_with_the_same_steps():
 
 @pytest.mark.django_db(transaction=True)
 def test_steps_of_an_archived_session_are_stored_with_it_and_served_without_reading_the_recording(
-    client, redis_db, settings, tmp_path
+    agent_client, redis_db, media
 ):
     from django.core.cache import cache
     from django.core.files.storage import default_storage
@@ -253,10 +253,8 @@ def test_steps_of_an_archived_session_are_stored_with_it_and_served_without_read
     from sessions.models import RecordingSession
     from sessions.repro.steps import payload
     from sessions.repro.views import cache_key
-    from tests.helpers.live import make_agent
     from tests.sessions.test_exports import archived_session
 
-    settings.MEDIA_ROOT = str(tmp_path)
     sid = archived_session(minutes=1)
     session = RecordingSession.objects.get(pk=sid)
     stored = session.summary["repro_steps"]
@@ -264,32 +262,26 @@ def test_steps_of_an_archived_session_are_stored_with_it_and_served_without_read
     assert stored == payload(walk(source.iter_batches(session)), recording.start_ts)  # the same walk
     assert stored["steps"][0]["text"] == "Opened /cart"
 
-    client.force_login(make_agent())
-    assert "repro_steps" not in client.get(f"/sessions/{sid}/data/manifest").json()["summary"]
+    assert "repro_steps" not in agent_client.get(f"/sessions/{sid}/data/manifest").json()["summary"]
     default_storage.delete(recording.archive.storage_name)  # a walk on request would fail now
-    assert client.get(f"/sessions/{sid}/data/steps").json() == stored
+    assert agent_client.get(f"/sessions/{sid}/data/steps").json() == stored
     assert cache.get(cache_key(recording)) is None
 
 
 @pytest.mark.django_db(transaction=True)
-def test_steps_of_a_session_archived_before_steps_were_stored_are_walked_once(
-    client, redis_db, settings, tmp_path
-):
+def test_steps_of_a_session_archived_before_steps_were_stored_are_walked_once(agent_client, redis_db, media):
     from django.core.cache import cache
 
     from sessions.archive import source
     from sessions.models import RecordingSession
     from sessions.repro.views import cache_key
-    from tests.helpers.live import make_agent
     from tests.sessions.test_exports import archived_session
 
-    settings.MEDIA_ROOT = str(tmp_path)
     sid = archived_session(minutes=1)
     session = RecordingSession.objects.get(pk=sid)
     stored = session.summary.pop("repro_steps")
     session.save(update_fields=["summary"])
-    client.force_login(make_agent())
-    first = client.get(f"/sessions/{sid}/data/steps").json()
+    first = agent_client.get(f"/sessions/{sid}/data/steps").json()
     assert first == stored
     assert cache.get(cache_key(source.load(session))) == first
-    assert client.get(f"/sessions/{sid}/data/steps").json() == first
+    assert agent_client.get(f"/sessions/{sid}/data/steps").json() == first
