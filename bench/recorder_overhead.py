@@ -16,13 +16,10 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import os
-import secrets
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,14 +32,13 @@ django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from bench._stack import spawn_daphne  # noqa: E402
-from magiclinks.models import MagicLink  # noqa: E402
-from sessions import credentials, keys  # noqa: E402
-from sessions.models import RecordingSession, SessionState  # noqa: E402
+from sessions import keys  # noqa: E402
+from sessions.models import RecordingSession  # noqa: E402
 from supportreplay.redis_client import get_redis  # noqa: E402
 from tests.helpers.browser import make_driver  # noqa: E402
+from tests.sessions.factories import make_session  # noqa: E402
 
 BUNDLES = ["static/recorder/loader.js", "static/recorder/recorder.js"]
 
@@ -57,18 +53,8 @@ def sizes() -> dict[str, tuple[int, int]]:
 
 def new_session(target: str) -> tuple[RecordingSession, str]:
     agent, _ = get_user_model().objects.get_or_create(username="bench-agent")
-    token = secrets.token_urlsafe(32)
-    link = MagicLink.objects.create(
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        token_last4=token[-4:],
-        created_by=agent,
-        target_url=target,
-        expires_at=timezone.now() + timedelta(hours=1),
-        sessions_used=1,
-        note="recorder overhead benchmark",
-    )
-    session = RecordingSession.objects.create(link=link, state=SessionState.LIVE)
-    return session, credentials.issue(session.id)
+    live = make_session(target, agent=agent, note="recorder overhead benchmark")
+    return live.session, live.credential
 
 
 def drop_session(session: RecordingSession) -> None:

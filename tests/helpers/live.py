@@ -6,20 +6,18 @@ the ingest consumer or a customer browser.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 from django.utils import timezone
 
-from magiclinks.models import MagicLink
 from sessions import keys, store
 from sessions.models import RecordingSession, SessionState
 from sessions.protocol import batch_stats
 from sessions.redaction import redact_events
+from tests.sessions.factories import make_link
 from tests.support.events import (  # noqa: F401  (tests use them as live.page_events, live.text, ...)
     console_event,
     element,
@@ -68,17 +66,12 @@ def make_session(
     page_url: str = "https://shop.example/checkout",
     **fields: Any,
 ) -> RecordingSession:
-    token = secrets.token_urlsafe(16)
-    link = MagicLink.objects.create(
-        token_hash=hashlib.sha256(token.encode()).hexdigest(),
-        token_last4=token[-4:],
-        created_by=agent,
+    link = make_link(
+        page_url,
+        agent=agent,
         customer_name=customer,
         customer_email=customer.split()[0].lower() + "@example.com",
         ticket_ref=ticket,
-        target_url=page_url,
-        expires_at=timezone.now() + timedelta(hours=1),
-        sessions_used=1,
     )
     if state != SessionState.LIVE:
         fields.setdefault("ended_at", timezone.now())
