@@ -53,6 +53,8 @@ def session(cards: int, steps: int, mutate: bool) -> list:
 
 
 class _NoSteps:
+    walking = False
+
     def add(self, batch) -> None:
         pass
 
