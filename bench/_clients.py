@@ -50,6 +50,7 @@ class SimulatedRecorder:
         page_url: str = "",
         seed: int = 0,
         snapshot_kb: int | None = None,
+        connect_options: dict | None = None,
     ) -> None:
         self.url, self.origin, self.credential, self.tab = f"{ws_url}/ws/ingest/", origin, credential, tab
         self.rng = random.Random(seed)
@@ -58,6 +59,7 @@ class SimulatedRecorder:
         self.snapshot_kb = snapshot_kb or self.rng.choice([200, 300, 400, 500])
         self.stats = RecorderStats()
         self.pushed: dict[int, tuple[float, int, float]] = {}  # seq -> (monotonic, events, wall)
+        self.connect_options = connect_options
 
     def _push(self, client: SimRecorder, events: list[dict]) -> None:
         seq = client.push(events)
@@ -68,7 +70,13 @@ class SimulatedRecorder:
     async def run(self, seconds: float, drain_timeout: float = 10.0) -> RecorderStats:
         """Record for `seconds`, then wait (bounded) for the outstanding acks and close with bye unload."""
         client = SimRecorder(
-            self.url, self.credential, origin=self.origin, tab=self.tab, open_timeout=30, rng=self.rng
+            self.url,
+            self.credential,
+            origin=self.origin,
+            tab=self.tab,
+            open_timeout=30,
+            rng=self.rng,
+            connect_options=self.connect_options,
         )
         await client.start()
         snapshot_seq = -1

@@ -1,12 +1,24 @@
 """Abuse benchmark: an honest customer streams next to each attack of issue #12; is it still served?
 
-    .venv/bin/python bench/abuse.py --seconds 20
+    .venv/bin/python bench/abuse.py --seconds 20 --pin              # daphne alone, attacker on its own CPU
+    .venv/bin/python bench/abuse.py --seconds 20 --pin --via-nginx  # the deploy nginx in front (TLS, per-IP)
 
 For each attack it starts a fresh daphne on a free port (own SQLite file var/bench-abuse.sqlite3, a
 private redis-server on a free port, so nothing shared is filled or flushed), then runs one honest
 `bench/_clients.SimulatedRecorder` (a 200-500 KB full snapshot, then a batch every 250 ms) for --seconds
 while the attack runs, and reports the honest customer's ack p50/p99 (incremental batches), whether it
-was ever closed, how many batches were lost, and daphne's CPU and peak RSS. Attacks:
+was ever closed, how many batches were lost, and daphne's CPU (its validation workers included) and peak
+RSS (daphne's own, and with its workers). The attacker runs in its own process from 127.0.0.1, the honest
+customer from 127.0.0.2 (both reach 127.0.0.1: the loopback answers any 127.x source).
+
+- `--pin` models the attacker as another machine on a 2-CPU host: the attack process runs on CPU 0,
+  everything else (Redis, daphne and its workers, nginx, the customer) on CPU 1.
+- `--via-nginx` puts the deploy bundle's nginx (rendered from deploy/nginx/, TLS with a throwaway
+  certificate, its per-client-address limits) in front of daphne (tests/deploy/proxy.py).
+- `--control` sends the attack to a second daphne instead (what is left is the machine's load);
+  `--timeline` writes each ack's latency over time to var/bench-abuse-<attack>-timeline.json.
+
+Attacks:
 
 - baseline      no attack.
 - unauth        4 attackers without a credential, each sending a ~1 MB frame of nested empty maps as
@@ -26,16 +38,12 @@ import contextlib
 import json
 import multiprocessing
 import os
-import secrets
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
-
-import msgpack
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,15 +51,14 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import localredis  # noqa: E402
 
+from bench._abuse_attacks import attack_process  # noqa: E402
 from bench._stack import bench_env, cpu_seconds, free_port, spawn_daphne  # noqa: E402
+from tests.deploy import proxy as nginx_proxy  # noqa: E402
 
 ATTACKS = ["baseline", "unauth", "hellos", "parts", "quota"]
-T_NOW = lambda: int(time.time() * 1000)  # noqa: E731
 QUOTA = 32 * 1024 * 1024
-
-
-def pack(obj) -> bytes:
-    return msgpack.packb(obj, use_bin_type=True)
+CUSTOMER_ADDR, ATTACKER_ADDR = "127.0.0.2", "127.0.0.1"  # the loopback answers any 127.x source
+SERVER_CPUS, ATTACKER_CPUS = {1}, {0}  # --pin
 
 
 def prepare(n: int, port: int) -> list[str]:
@@ -74,118 +81,20 @@ def prepare(n: int, port: int) -> list[str]:
 
 
 def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
     return 0.0
 
 
-class Attack:
-    def __init__(self, ws_url: str, origin: str, creds: list[str]) -> None:
-        self.ws_url, self.origin, self.creds = f"{ws_url}/ws/ingest/", origin, creds
-        self.closes: dict[int, int] = {}
-        self.frames = 0
-
-    def closed(self, code: int) -> None:
-        self.closes[code] = self.closes.get(code, 0) + 1
-
-    def socket(self):
-        return connect(self.ws_url, origin=self.origin, open_timeout=30, max_size=None, ping_interval=None)
-
-    async def hello(self, ws, cred: str, tab: str) -> bool:
-        await ws.send(pack({"t": "hello", "cred": cred, "tab": tab, "page": 0}))
-        answer = msgpack.unpackb(await asyncio.wait_for(ws.recv(), 30), raw=False)
-        return answer.get("t") == "ready"
-
-    async def until_closed(self, ws) -> None:
-        try:
-            async for _ in ws:
-                pass
-        except ConnectionClosed:
-            pass
-        self.closed(ws.close_code or 1006)
-
-    # --- the attacks ---------------------------------------------------------------------------------
-
-    async def unauth(self, stop: float) -> None:
-        nested = {"type": 3, "timestamp": 1, "data": {"a": [{}] * 999_900}}
-        frame = pack({"t": "events", "seq": 0, "events": [nested]})
-
-        async def one() -> None:
-            while time.monotonic() < stop:
-                started = time.monotonic()
-                with contextlib.suppress(OSError, InvalidStatus, TimeoutError):
-                    async with self.socket() as ws:
-                        await ws.send(frame)
-                        self.frames += 1
-                        await self.until_closed(ws)
-                await asyncio.sleep(max(0.0, started + 1.0 - time.monotonic()))  # 1 MB/s each
-
-        await asyncio.gather(*(one() for _ in range(4)))
-
-    async def hellos(self, stop: float) -> None:
-        async def one(cred: str, tab: str) -> None:
-            try:
-                async with self.socket() as ws:
-                    self.frames += 1
-                    if await self.hello(ws, cred, tab):
-                        await asyncio.sleep(1.0)  # hold it open while the rest of the wave arrives
-                        self.closed(1000)
-            except ConnectionClosed as exc:
-                self.closed(exc.rcvd.code if exc.rcvd else 1006)
-            except (OSError, InvalidStatus, TimeoutError):
-                self.closed(-1)  # could not even connect
-
-        while time.monotonic() < stop:
-            wave = [one(self.creds[0], f"h{i}") for i in range(200)]
-            wave += [one(cred, "h") for cred in self.creds[1:31]]
-            await asyncio.gather(*wave)
-
-    async def parts(self, stop: float) -> None:
-        chunk = secrets.token_bytes(512 * 1024)
-
-        async def one(cred: str, tab: str) -> None:
-            seq = 0
-            while time.monotonic() < stop:
-                with contextlib.suppress(OSError, InvalidStatus, TimeoutError):
-                    async with self.socket() as ws:
-                        if not await self.hello(ws, cred, tab):
-                            return
-                        reader = asyncio.create_task(self.until_closed(ws))
-                        with contextlib.suppress(ConnectionClosed):
-                            for i in range(31):  # of 32: never complete
-                                part = {"t": "part", "seq": seq, "i": i, "n": 32, "data": chunk}
-                                await ws.send(pack(part))
-                                self.frames += 1
-                                await asyncio.sleep(0.3)  # within the 2 MiB/s socket rate
-                            await reader
-                        seq += 1
-
-        await asyncio.gather(*(one(cred, "p") for cred in self.creds[:8]))
-
-    async def quota(self, stop: float) -> None:
-        """Issue #12 finding 4: one credential, 16 sockets each at the per-socket rate, reconnecting."""
-        cred = self.creds[0]
-
-        async def one(tab: str) -> None:
-            seq = 0
-            while time.monotonic() < stop:
-                with contextlib.suppress(OSError, InvalidStatus, TimeoutError, ConnectionClosed):
-                    async with self.socket() as ws:
-                        if await self.hello(ws, cred, tab):
-                            reader = asyncio.create_task(self.until_closed(ws))
-                            while time.monotonic() < stop and not reader.done():
-                                text = secrets.token_urlsafe(380_000)  # ~512 KB, incompressible
-                                data = {"plugin": "x", "payload": {"t": text}}
-                                event = {"type": 6, "timestamp": T_NOW(), "data": data}
-                                await ws.send(pack({"t": "events", "seq": seq, "events": [event]}))
-                                self.frames += 1
-                                seq += 1
-                                await asyncio.sleep(0.26)  # ~2 MB/s: the per-socket rate
-                            reader.cancel()
-                await asyncio.sleep(0.2)
-
-        await asyncio.gather(*(one(f"q{i}") for i in range(16)))
+def children(pid: int) -> list[int]:
+    """daphne's child processes (its validation workers and their resource tracker)."""
+    found = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+    return found
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -195,57 +104,84 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def attack_process(name: str, port: int, creds: list[str], stop_in: float, out) -> None:
-    """Run one attack in its own process (its own event loop and CPU share), so the attacker's own
-    work never shows up in the honest customer's latencies."""
-    attack = Attack(f"ws://127.0.0.1:{port}", f"http://127.0.0.1:{port}", creds)
-    stop = time.monotonic() + stop_in
+@dataclass
+class Target:
+    """Where the clients connect: daphne directly, or the deploy nginx in front of it (--via-nginx)."""
 
-    async def main() -> None:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(getattr(attack, name)(stop), stop_in + 40)
+    ws_url: str
+    origin: str
+    proxy: nginx_proxy.Proxy | None = None
 
-    cpu = time.process_time()
-    asyncio.run(main())
-    closes = {str(k): v for k, v in sorted(attack.closes.items())}
-    out.put({"frames": attack.frames, "closes": closes, "cpu_s": round(time.process_time() - cpu, 1)})
+    def options(self, source: str) -> dict:
+        if self.proxy is None:
+            return {"local_addr": (source, 0)}
+        return self.proxy.connect_options(source)
 
 
 async def measure(
-    attack_name: str, port: int, creds: list[str], seconds: float, pid: int, attack_port: int
+    attack_name: str, target: Target, attack_target: Target, creds: list[str], args, pid: int
 ) -> dict:
     from bench._clients import SimulatedRecorder
 
-    origin = f"http://127.0.0.1:{port}"
-    honest = SimulatedRecorder(f"ws://127.0.0.1:{port}", origin, creds[-1], tab="honest", seed=1)
-    peak = [rss_mb(pid)]
+    options = target.options(CUSTOMER_ADDR)
+    if target.proxy is not None:
+        options["ssl"] = nginx_proxy.client_tls()
+    honest = SimulatedRecorder(
+        target.ws_url, target.origin, creds[-1], tab="honest", seed=1, connect_options=options
+    )
+    peak, peak_all = [rss_mb(pid)], [0.0]
+    tree_cpus: dict[int, float] = {}  # pid -> CPU seconds at its last sample (workers may come and go)
 
     async def sample() -> None:
         while True:
+            kids = children(pid)
             peak.append(rss_mb(pid))
+            peak_all.append(peak[-1] + sum(rss_mb(c) for c in kids))
+            for p in [pid, *kids]:
+                with contextlib.suppress(OSError):
+                    tree_cpus[p] = cpu_seconds(p)
             await asyncio.sleep(0.2)
 
+    await asyncio.sleep(0.5)
+    before = {p: cpu_seconds(p) for p in [pid, *children(pid)]}
     sampler = asyncio.create_task(sample())
-    cpu_before, started = cpu_seconds(pid), time.monotonic()
+    started = time.monotonic()
     child, out = None, multiprocessing.Queue()
     if attack_name != "baseline":
+        attack_options = attack_target.options(ATTACKER_ADDR)
+        if attack_target.proxy is not None:
+            attack_options["insecure_tls"] = True
         child = multiprocessing.Process(
-            target=attack_process, args=(attack_name, attack_port, creds[:-1], seconds + 3, out)
+            target=attack_process,
+            args=(
+                attack_name,
+                attack_target.ws_url,
+                attack_target.origin,
+                creds[:-1],
+                attack_options,
+                args.seconds + 3,
+                ATTACKER_CPUS if args.pin else None,
+                out,
+            ),
         )
         child.start()
         await asyncio.sleep(2.0)  # the attack is under way before the customer starts
-    stats = await honest.run(seconds)
-    attack = {"frames": 0, "closes": {}, "cpu_s": 0}
+    stats = await honest.run(args.seconds)
+    attack = {"frames": 0, "closes": {}, "handshakes_refused": 0, "cpu_s": 0}
     if child:
         attack = await asyncio.to_thread(out.get, True, 60)
         child.join(10)
     sampler.cancel()
     elapsed = time.monotonic() - started
     acks = stats.ack_ms
+    if args.timeline:
+        timeline = [
+            [round(at - stats.ack_at[0], 2), round(ms, 1)] for at, ms in zip(stats.ack_at, acks, strict=True)
+        ]
+        (ROOT / "var" / f"bench-abuse-{attack_name}-timeline.json").write_text(json.dumps(timeline))
     return {
         "attack": attack_name,
-        "honest_batches_sent": stats.batches_sent,
-        "honest_batches_acked": stats.batches_acked,
+        "honest_acks": f"{stats.batches_acked}/{stats.batches_sent}",
         "honest_ack_p50_ms": round(statistics.median(acks), 1) if acks else None,
         "honest_ack_p99_ms": round(percentile(acks, 99), 1),
         "honest_ack_max_ms": round(max(acks), 1) if acks else None,
@@ -254,15 +190,22 @@ async def measure(
         "honest_error": stats.error,
         "attack_frames": attack["frames"],
         "attack_closes": attack["closes"],
+        "attack_handshakes_refused": attack["handshakes_refused"],
         "attacker_cpu_s": attack["cpu_s"],
-        "daphne_cpu_pct": round(100 * (cpu_seconds(pid) - cpu_before) / elapsed),
+        "daphne_cpu_pct": round(100 * (cpu_seconds(pid) - before[pid]) / elapsed),
+        "daphne_with_workers_cpu_pct": round(
+            100 * sum(cpu - before.get(p, 0.0) for p, cpu in tree_cpus.items()) / elapsed
+        ),
         "daphne_peak_rss_mb": round(max(peak)),
+        "daphne_with_workers_peak_rss_mb": round(max(peak_all)),
+        "load_avg_1m_after": round(os.getloadavg()[0], 1),
     }
 
 
 def run_one(attack: str, args, redis_url: str) -> dict:
-    """One attack against a fresh daphne; with --control the attack goes to a second daphne instead, so
-    what is left of the honest customer's latency is the machine's load, not the server's handling."""
+    """One attack against a fresh daphne (and a fresh nginx in front of it with --via-nginx); with
+    --control the attack goes to a second daphne instead, so what is left of the honest customer's
+    latency is the machine's load, not the server's handling."""
     import redis
 
     port, attack_port = free_port(), free_port()
@@ -274,6 +217,7 @@ def run_one(attack: str, args, redis_url: str) -> dict:
         redis_url,
         SUPPORTREPLAY_SESSION_MAX_BYTES=str(QUOTA),
         SUPPORTREPLAY_ALLOWED_ORIGINS=origins,
+        **({"TRUSTED_PROXIES": "127.0.0.1"} if args.via_nginx else {}),
         **dict(args.env or []),
     )
     log = (ROOT / "var" / "bench-abuse-daphne.log").open("ab")
@@ -281,13 +225,24 @@ def run_one(attack: str, args, redis_url: str) -> dict:
     procs = [spawn_daphne(port, env, stdout=log, profile=profile)]
     if args.control:
         procs.append(spawn_daphne(attack_port, env, stdout=log))
+    proxies = []
     try:
-        target = attack_port if args.control else port
-        result = asyncio.run(measure(attack, port, creds, args.seconds, procs[0].pid, target))
+        origin = f"http://127.0.0.1:{port}"
+        target = Target(f"ws://127.0.0.1:{port}", origin)
+        attack_target = Target(f"ws://127.0.0.1:{attack_port}", origin) if args.control else target
+        if args.via_nginx:
+            proxies = [nginx_proxy.start([p]) for p in ([port, attack_port] if args.control else [port])]
+            target = Target(proxies[0].ws_url(), origin, proxies[0])
+            attack_target = Target(proxies[-1].ws_url(), origin, proxies[-1])
+        result = asyncio.run(measure(attack, target, attack_target, creds, args, procs[0].pid))
         result["control_attack_on_other_daphne"] = bool(args.control)
+        result["via_nginx"] = bool(args.via_nginx)
+        result["pinned"] = bool(args.pin)
         result["redis_clients_after"] = redis.Redis.from_url(redis_url).info("clients")["connected_clients"]
         return result
     finally:
+        for proxy in proxies:
+            proxy.stop()
         for proc in procs:
             proc.terminate()
             try:
@@ -304,9 +259,24 @@ def main() -> None:
     parser.add_argument("--attacks", nargs="+", default=ATTACKS, choices=ATTACKS)
     parser.add_argument("--seconds", type=float, default=20, help="how long the honest customer streams")
     parser.add_argument("--control", action="store_true", help="attack a second daphne (load control)")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="attacker process on CPU 0; daphne, Redis, nginx and the customer on CPU 1 (needs 2 CPUs)",
+    )
+    parser.add_argument(
+        "--via-nginx", action="store_true", help="the deploy nginx (TLS, per-IP limits) in front of daphne"
+    )
+    parser.add_argument("--timeline", action="store_true", help="var/bench-abuse-<attack>-timeline.json")
     parser.add_argument("--profile", action="store_true", help="cProfile daphne into var/bench-abuse-*.prof")
     parser.add_argument("--env", nargs=2, action="append", metavar=("NAME", "VALUE"), help="daphne setting")
     args = parser.parse_args()
+    if args.pin:
+        if len(os.sched_getaffinity(0)) < 2:
+            parser.error("--pin needs 2 CPUs")
+        # Everything this process starts (Redis, daphne, nginx) inherits the server's CPU; the attack
+        # process moves itself to the other one.
+        os.sched_setaffinity(0, SERVER_CPUS)
     url, redis_proc = localredis.start_private()
     redis_url = url.rsplit("/", 1)[0] + "/0"
     os.environ.update(bench_env("bench-abuse.sqlite3", redis_url))
@@ -315,7 +285,8 @@ def main() -> None:
 
     django.setup()
     try:
-        print(json.dumps({"load_avg_at_start": os.getloadavg(), "cpus": os.cpu_count()}), flush=True)
+        start = {"load_avg_at_start": os.getloadavg(), "cpus": os.cpu_count(), "pinned": args.pin}
+        print(json.dumps(start), flush=True)
         for attack in args.attacks:
             print(json.dumps(run_one(attack, args, redis_url)), flush=True)
     finally:

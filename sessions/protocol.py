@@ -42,6 +42,10 @@ class ProtocolError(Exception):
         self.code = code
         self.reason = reason
 
+    def __reduce__(self):
+        # Raised in a validation worker process and re-raised in daphne (sessions/ingest_prepare.py).
+        return (type(self), (self.code, self.reason))
+
 
 # --- Client -> server frames -------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ no sleeping. The cross-process limits (sockets per session, bytes per session) l
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -62,25 +62,37 @@ class ConnectionLimiter:
         return frames_ok and bytes_ok
 
 
+# Sessions remembered as refused for good (ended, or at their stored-bytes quota), per process.
+REFUSED_MEMORY = 10_000
+
+
 @dataclass
 class ProcessSockets:
     """Ingest sockets per session in this process, checked at hello before any Redis or database work,
-    and the session's byte budget shared by those sockets.
+    the session's byte budget shared by those sockets, and the sessions known to refuse every hello.
 
     The socket cap (SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION) is also enforced across processes by the open
     script in Redis; this copy makes the refusal of a hello storm on one credential O(1). The byte budget
     (SUPPORTREPLAY_SESSION_RATE_BYTES_PER_SECOND, burst SUPPORTREPLAY_SESSION_RATE_BURST_BYTES) is charged
     with every frame's size before it is decoded: ten sockets of one credential get what one socket gets,
-    not ten times the per-socket rate."""
+    not ten times the per-socket rate. The budget outlives the session's last socket until it has refilled,
+    so closing every socket and reconnecting does not buy a fresh burst.
+
+    A session found ended (4410) or at its quota (4420) never accepts a socket again (both are final), so
+    a client that keeps reconnecting with its credential is refused from memory, without the database and
+    Redis round trips of a hello."""
 
     counts: Counter = field(default_factory=Counter)
     buckets: dict[UUID, TokenBucket] = field(default_factory=dict)
+    refused: OrderedDict = field(default_factory=OrderedDict)
+    swept: float = 0.0
 
-    def take(self, session_id: UUID) -> bool:
+    def take(self, session_id: UUID, now: float | None = None) -> bool:
         limit = settings.SUPPORTREPLAY_MAX_SOCKETS_PER_SESSION
         if limit > 0 and self.counts[session_id] >= limit:
             return False
         self.counts[session_id] += 1
+        self._sweep(time.monotonic() if now is None else now)
         if session_id not in self.buckets:
             self.buckets[session_id] = TokenBucket(
                 settings.SUPPORTREPLAY_SESSION_RATE_BYTES_PER_SECOND,
@@ -104,7 +116,28 @@ class ProcessSockets:
         self.counts[session_id] -= 1
         if self.counts[session_id] <= 0:
             del self.counts[session_id]
-            self.buckets.pop(session_id, None)
+
+    def _sweep(self, now: float) -> None:
+        """Forget the budgets of sessions without a socket here once they have refilled (once a second:
+        memory stays bounded by the sessions that sent within the last burst/rate seconds)."""
+        if now - self.swept < 1.0:
+            return
+        self.swept = now
+        for sid in [sid for sid in self.buckets if sid not in self.counts]:
+            bucket = self.buckets[sid]
+            bucket.take(0, now)
+            if bucket.tokens >= bucket.burst:
+                del self.buckets[sid]
+
+    def refuse_from_now_on(self, session_id: UUID, code: int) -> None:
+        self.refused[session_id] = code
+        self.refused.move_to_end(session_id)
+        while len(self.refused) > REFUSED_MEMORY:
+            self.refused.popitem(last=False)
+
+    def refusal(self, session_id: UUID) -> int | None:
+        """The close code every hello of this session gets (ended, over quota), if known here."""
+        return self.refused.get(session_id)
 
 
 _process_sockets = ProcessSockets()

@@ -131,8 +131,19 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 return
             if not process_sockets().allow_bytes(self.session_id, size, time.monotonic()):
                 raise ProtocolError(CloseCode.RATE_LIMITED, "session rate limit")
+            # Refused by its type or length alone, before any worker is asked to read it.
+            if bytes_data is None:
+                raise ProtocolError(CloseCode.MALFORMED, "frames are binary msgpack")
+            if size > self.limits.max_frame_bytes:
+                raise ProtocolError(CloseCode.FRAME_TOO_LARGE, "frame too large")
             frame, prepared = await ingest_prepare.run(
-                size, ingest_prepare.decode, bytes_data, self.limits, self.mask_all_text, self.capture_assets
+                size,
+                ingest_prepare.decode,
+                bytes_data,
+                self.limits,
+                self.mask_all_text,
+                self.capture_assets,
+                owner=self.session_id,
             )
             if frame["t"] == "events":
                 if self.parts.pending:
@@ -146,10 +157,13 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 raise ProtocolError(CloseCode.MALFORMED, "hello sent twice")
         except ProtocolError as exc:
             log.debug("ingest socket closed with %s: %s", int(exc.code), exc.reason)
+            if exc.code in (CloseCode.SESSION_ENDED, CloseCode.QUOTA_EXCEEDED):
+                self._refuse_from_now_on(exc.code)
             await self._close(exc.code)
         except TooManySockets:
             await self._close(CloseCode.RATE_LIMITED)
         except QuotaReached:
+            self._refuse_from_now_on(CloseCode.QUOTA_EXCEEDED)
             await self._close(CloseCode.QUOTA_EXCEEDED)
         except (RedisError, OSError):
             log.warning("Redis unavailable for ingest of session %s", self.session_id, exc_info=True)
@@ -165,6 +179,9 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             session_id = credentials.verify(frame["cred"])
         except credentials.BadCredential:
             raise ProtocolError(CloseCode.BAD_CREDENTIAL, "bad credential") from None
+        # Ended and over-quota sessions stay so: their reconnects are refused from memory, no I/O.
+        if refusal := process_sockets().refusal(session_id):
+            raise ProtocolError(CloseCode(refusal), "session refuses every socket")
         # Per process first, O(1) and before any I/O: a storm of hellos on one credential costs no
         # Redis or database round trip beyond the session's socket cap.
         if not process_sockets().take(session_id):
@@ -227,6 +244,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             self.limits,
             self.mask_all_text,
             self.capture_assets,
+            owner=self.session_id,
         )
         await self._store(prepared)
 
@@ -268,6 +286,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         if self.closing:
             return
         self.closing = True
+        self._refuse_from_now_on(CloseCode.SESSION_ENDED)
         await self._send(CommandFrame(t="stop"))
         await self.close(code=int(CloseCode.SESSION_ENDED))
 
@@ -296,6 +315,10 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             # Autobahn refuses to *send* 1011 from the application ("must be 1000 or 3000-4999"), but
             # daphne answers an exception inside the application with a 1011 close frame: use that path.
             raise ServerTrouble("closing ingest socket with 1011") from None
+
+    def _refuse_from_now_on(self, code: CloseCode) -> None:
+        if self.session_id is not None:
+            process_sockets().refuse_from_now_on(self.session_id, int(code))
 
     async def _hello_deadline(self) -> None:
         await asyncio.sleep(settings.SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS)

@@ -75,8 +75,11 @@ class SimRecorder:
         open_timeout: float = 10.0,
         rng: random.Random | None = None,
         keep_latencies: bool = True,
+        connect_options: dict[str, Any] | None = None,
     ) -> None:
         self.url, self.credential, self.origin, self.tab = url, credential, origin, tab
+        # Passed to websockets' connect (e.g. `local_addr`, `ssl`, `host`/`port` to reach a proxy).
+        self.connect_options = connect_options or {}
         self.backoff, self.open_timeout = backoff, open_timeout
         self.rng = rng or random.Random()
         self.keep_latencies = keep_latencies
@@ -175,6 +178,7 @@ class SimRecorder:
                 max_size=None,
                 ping_interval=None,
                 compression=None,
+                **self.connect_options,
             )
         except InvalidStatus as refused:
             return 4403 if refused.response.status_code == 403 else 1006

@@ -1,0 +1,91 @@
+"""Where a big batch's CPU work runs (sessions/ingest_prepare.py): off the event loop, in worker processes
+by default, and one session at a time per session, so one client's sockets cannot queue the others out."""
+
+import asyncio
+import os
+import secrets
+import threading
+
+import msgpack
+import pytest
+
+from sessions import ingest_prepare
+from sessions.consumers.ingest import limits_from_settings
+from sessions.protocol import ProtocolError
+from tests.support.events import now_ms
+
+
+@pytest.fixture
+def fresh_pool():
+    """Pools built from the test's settings, shut down after it."""
+
+    def reset():
+        for pool in (ingest_prepare._processes, ingest_prepare._threads):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        ingest_prepare._processes, ingest_prepare._threads, ingest_prepare._warm = None, None, False
+
+    reset()
+    yield
+    reset()
+
+
+def frame(text: str) -> bytes:
+    event = {"type": 6, "timestamp": now_ms(), "data": {"plugin": "x", "payload": {"t": text}}}
+    return msgpack.packb({"t": "events", "seq": 0, "events": [event]}, use_bin_type=True)
+
+
+async def test_a_big_batch_is_prepared_in_a_worker_process_and_refusals_come_back_as_protocol_errors(
+    settings, fresh_pool
+):
+    settings.SUPPORTREPLAY_VALIDATION_PROCESSES = 1
+    settings.SUPPORTREPLAY_OFFLOOP_BYTES = 1000
+    limits = limits_from_settings()
+    big = frame(secrets.token_urlsafe(50_000))
+    # Before the worker answered, big batches go to threads (no customer waits for a worker to start).
+    assert await ingest_prepare.run(5000, os.getpid, owner="s0") == os.getpid()
+    ingest_prepare.warm_up()
+    for _ in range(600):
+        if ingest_prepare._warm:
+            break
+        await asyncio.sleep(0.1)
+    assert ingest_prepare._warm
+    decoded, prepared = await ingest_prepare.run(len(big), ingest_prepare.decode, big, limits, owner="s1")
+    assert decoded == {"t": "events", "seq": 0}
+    assert (prepared.seq, prepared.stats.events) == (0, 1)
+    pids = await asyncio.gather(*(ingest_prepare.run(5000, os.getpid, owner=f"s{i}") for i in range(2)))
+    assert os.getpid() not in pids, "a worker process, not daphne"
+    assert len(set(pids)) == 1
+    broken = big[:-10] + b"\xc1" * 10
+    with pytest.raises(ProtocolError) as refused:
+        await ingest_prepare.run(len(broken), ingest_prepare.decode, broken, limits, owner="s1")
+    assert int(refused.value.code) == 4400
+
+
+async def test_one_session_holds_one_worker_at_a_time_and_another_session_is_not_queued_behind_it(
+    settings, fresh_pool
+):
+    settings.SUPPORTREPLAY_VALIDATION_PROCESSES = 0  # threads: the test can hold a job until it says so
+    settings.SUPPORTREPLAY_VALIDATION_THREADS = 2
+    settings.SUPPORTREPLAY_OFFLOOP_BYTES = 0
+    release, running, peak = threading.Event(), [0], [0]
+    lock = threading.Lock()
+
+    def attacker_job() -> str:
+        with lock:
+            running[0] += 1
+            peak[0] = max(peak[0], running[0])
+        release.wait(10)
+        with lock:
+            running[0] -= 1
+        return "attacker"
+
+    # Ten sockets of one session each queue a big frame; then another customer sends one.
+    flood = [asyncio.create_task(ingest_prepare.run(1, attacker_job, owner="attacker")) for _ in range(10)]
+    await asyncio.sleep(0.05)
+    honest = await asyncio.wait_for(ingest_prepare.run(1, lambda: "honest", owner="honest"), 5)
+    assert honest == "honest", "the other session got the second worker at once"
+    release.set()
+    assert await asyncio.gather(*flood) == ["attacker"] * 10
+    assert peak[0] == 1, "the flooding session never held more than one worker"
+    assert ingest_prepare._turns == {}, "turns are forgotten once a session has no job"
