@@ -220,6 +220,8 @@ def run_one(attack: str, args, redis_url: str) -> dict:
         **({"TRUSTED_PROXIES": "127.0.0.1"} if args.via_nginx else {}),
         **dict(args.env or []),
     )
+    if "SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP" not in dict(args.env or []):
+        del env["SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP"]  # the product's default: attackers share 127.0.0.1
     log = (ROOT / "var" / "bench-abuse-daphne.log").open("ab")
     profile = str(ROOT / "var" / f"bench-abuse-{attack}.prof") if args.profile else ""
     procs = [spawn_daphne(port, env, stdout=log, profile=profile)]

@@ -140,12 +140,40 @@ class ProcessSockets:
         return self.refused.get(session_id)
 
 
+@dataclass
+class PendingHellos:
+    """Sockets per client address that are open but not yet past hello, in this process.
+
+    A handshake storm from one address (no proxy in front, or one it allows) costs a hello check each;
+    past SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP at once, a new socket of that address is closed with 4429
+    right after accept, before its hello is read. An honest socket is pending for one round trip."""
+
+    counts: Counter = field(default_factory=Counter)
+
+    def take(self, address: str) -> bool:
+        limit = settings.SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP
+        if limit > 0 and self.counts[address] >= limit:
+            return False
+        self.counts[address] += 1
+        return True
+
+    def release(self, address: str) -> None:
+        self.counts[address] -= 1
+        if self.counts[address] <= 0:
+            del self.counts[address]
+
+
 _process_sockets = ProcessSockets()
+_pending_hellos = PendingHellos()
 _part_budget: PartBudget | None = None
 
 
 def process_sockets() -> ProcessSockets:
     return _process_sockets
+
+
+def pending_hellos() -> PendingHellos:
+    return _pending_hellos
 
 
 def part_budget() -> PartBudget:

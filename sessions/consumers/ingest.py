@@ -19,6 +19,7 @@ from django.conf import settings
 from redis.exceptions import RedisError
 
 from supportreplay import metrics
+from supportreplay.clientip import scope_client_ip
 
 from .. import assets, credentials, device_binding, ingest_prepare, keys, services
 from ..ingest_prepare import PreparedBatch
@@ -37,7 +38,7 @@ from ..protocol import (
     decode_hello,
     encode,
 )
-from ..ratelimit import ConnectionLimiter, part_budget, process_sockets
+from ..ratelimit import ConnectionLimiter, part_budget, pending_hellos, process_sockets
 from ..store import QuotaReached, TooManySockets, async_store
 from .base import NoDbCleanupWebsocketConsumer
 
@@ -74,6 +75,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
     counted = False  # this socket is counted in meta `connected` and the session's socket set
     slot: UUID | None = None  # the session of which this socket holds a place in this process
     closing = False
+    pending_from: str | None = None  # the client address whose pending-hello place this socket holds
 
     async def connect(self) -> None:
         self.origin = _header(self.scope, b"origin")
@@ -96,9 +98,16 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         self.store = async_store()
         self.tasks: list[asyncio.Task] = []
         await self.accept()
+        address = scope_client_ip(self.scope) or ""
+        if not pending_hellos().take(address):
+            # After accept, so a client sees 4429 (retry later), not a refused handshake.
+            await self._close(CloseCode.RATE_LIMITED)
+            return
+        self.pending_from = address
         self.tasks.append(asyncio.create_task(self._hello_deadline()))
 
     async def disconnect(self, code: int) -> None:
+        self._hello_settled()
         for task in getattr(self, "tasks", ()):
             task.cancel()
         if hasattr(self, "parts"):
@@ -127,7 +136,10 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 raise ProtocolError(CloseCode.RATE_LIMITED, "rate limit")
             if self.session_id is None:
                 # Authentication before work: nothing but a small hello is decoded (decode_hello).
-                await self._hello(decode_hello(bytes_data, self.limits))
+                try:
+                    await self._hello(decode_hello(bytes_data, self.limits))
+                finally:
+                    self._hello_settled()
                 return
             if not process_sockets().allow_bytes(self.session_id, size, time.monotonic()):
                 raise ProtocolError(CloseCode.RATE_LIMITED, "session rate limit")
@@ -315,6 +327,11 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             # Autobahn refuses to *send* 1011 from the application ("must be 1000 or 3000-4999"), but
             # daphne answers an exception inside the application with a 1011 close frame: use that path.
             raise ServerTrouble("closing ingest socket with 1011") from None
+
+    def _hello_settled(self) -> None:
+        if self.pending_from is not None:
+            pending_hellos().release(self.pending_from)
+            self.pending_from = None
 
     def _refuse_from_now_on(self, code: CloseCode) -> None:
         if self.session_id is not None:

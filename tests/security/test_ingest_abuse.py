@@ -44,6 +44,7 @@ ABUSE_ENV = {
     "SUPPORTREPLAY_REDIS_POOL_SIZE": "4",
     "SUPPORTREPLAY_SESSION_RATE_BYTES_PER_SECOND": "50000",
     "SUPPORTREPLAY_SESSION_RATE_BURST_BYTES": "400000",
+    "SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP": "4",
 }
 POOL = int(ABUSE_ENV["SUPPORTREPLAY_REDIS_POOL_SIZE"])
 
@@ -131,7 +132,15 @@ async def test_hello_storm_keeps_redis_clients_bounded_and_a_fresh_customer_stre
     url, redis_proc = localredis.start_private()
     private = redis.Redis.from_url(url)
     # A generous hello deadline: under a storm on a busy machine a hello may wait its turn.
-    server = spawn_daphne(**{**ABUSE_ENV, "TEST_REDIS_URL": url, "SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS": "60"})
+    # No cap on pending hellos per address here: what is tested is what 120 hellos that get in cost.
+    server = spawn_daphne(
+        **{
+            **ABUSE_ENV,
+            "TEST_REDIS_URL": url,
+            "SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS": "60",
+            "SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP": "0",
+        }
+    )
     sockets = []
     try:
         sessions = [await new_session(f"{server.url}/demo/") for _ in range(20)]
@@ -158,6 +167,23 @@ async def test_hello_storm_keeps_redis_clients_bounded_and_a_fresh_customer_stre
         private.close()
         redis_proc.terminate()
         redis_proc.wait(10)
+
+
+async def test_sockets_of_one_address_still_waiting_for_hello_are_capped(abuse_server, redis_db):
+    cap = int(ABUSE_ENV["SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP"])
+    live = await new_session(f"{abuse_server.url}/demo/")
+    silent = [await ws_connect(f"{abuse_server.ws_url}/ws/ingest/", abuse_server.url) for _ in range(cap)]
+    try:
+        extra = await ws_connect(f"{abuse_server.ws_url}/ws/ingest/", abuse_server.url)
+        assert await close_code(extra, timeout=10) == 4429, "refused before its hello is read"
+        # The silent ones are closed at the hello deadline (4401), which frees the address's places.
+        assert [await close_code(ws, timeout=10) for ws in silent] == [4401] * cap
+        ws, answer = await hello(abuse_server, live.credential)
+        assert answer.get("t") == "ready"
+        await ws.close()
+    finally:
+        for ws in silent:
+            await ws.close()
 
 
 # --- Finding 4: per-session quota and sockets ---------------------------------------------------------

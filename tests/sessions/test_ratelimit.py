@@ -2,7 +2,7 @@
 
 import uuid
 
-from sessions.ratelimit import ProcessSockets, TokenBucket
+from sessions.ratelimit import PendingHellos, ProcessSockets, TokenBucket
 
 
 def test_token_bucket_refills_at_its_rate_up_to_its_burst():
@@ -63,3 +63,16 @@ def test_an_ended_or_full_session_is_refused_from_memory_and_the_memory_is_bound
     for _ in range(3):
         sockets.refuse_from_now_on(uuid.uuid4(), 4410)
     assert sockets.refusal(ended) is None, "the oldest are forgotten (they pay a database lookup again)"
+
+
+def test_sockets_waiting_for_hello_are_capped_per_address(settings):
+    settings.SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP = 2
+    pending = PendingHellos()
+    assert pending.take("203.0.113.7")
+    assert pending.take("203.0.113.7")
+    assert not pending.take("203.0.113.7")
+    assert pending.take("198.51.100.1"), "another address has its own places"
+    pending.release("203.0.113.7")
+    assert pending.take("203.0.113.7")
+    settings.SUPPORTREPLAY_MAX_PENDING_HELLOS_PER_IP = 0
+    assert all(pending.take("203.0.113.7") for _ in range(100)), "0 turns the cap off"
