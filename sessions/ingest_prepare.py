@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -80,6 +83,18 @@ def _thread_pool() -> ThreadPoolExecutor:
     return _threads
 
 
+def _exit_with(parent: int) -> None:
+    """Worker initializer: exit once daphne is gone. A SIGKILLed daphne (a crash, the out-of-memory
+    killer) runs no clean-up, and a worker blocked on its task queue would never notice on its own."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="sr-parent-watch", daemon=True).start()
+
+
 def _ready() -> bool:
     return True  # unpickling this function in a worker imports this module and its imports
 
@@ -102,6 +117,8 @@ def warm_up() -> None:
         _processes = ProcessPoolExecutor(
             max_workers=settings.SUPPORTREPLAY_VALIDATION_PROCESSES,
             mp_context=multiprocessing.get_context("spawn"),
+            initializer=_exit_with,
+            initargs=(os.getpid(),),
         )
         for _ in range(settings.SUPPORTREPLAY_VALIDATION_PROCESSES):
             _processes.submit(_ready).add_done_callback(_warmed)

@@ -2,9 +2,13 @@
 by default, and one session at a time per session, so one client's sockets cannot queue the others out."""
 
 import asyncio
+import contextlib
 import os
 import secrets
+import signal
 import threading
+import time
+from pathlib import Path
 
 import msgpack
 import pytest
@@ -12,6 +16,7 @@ import pytest
 from sessions import ingest_prepare
 from sessions.consumers.ingest import limits_from_settings
 from sessions.protocol import ProtocolError
+from tests.helpers.processes import spawn_daphne
 from tests.support.events import now_ms
 
 
@@ -89,3 +94,39 @@ async def test_one_session_holds_one_worker_at_a_time_and_another_session_is_not
     assert await asyncio.gather(*flood) == ["attacker"] * 10
     assert peak[0] == 1, "the flooding session never held more than one worker"
     assert ingest_prepare._turns == {}, "turns are forgotten once a session has no job"
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _running(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.processes
+def test_a_daphne_starts_its_workers_and_a_sigkilled_daphne_leaves_none_behind():
+    server = spawn_daphne()
+    try:
+        workers: set[int] = set()
+        for _ in range(300):  # the workers start with daphne (asgi.py)
+            workers = _children(server.popen.pid)
+            if len(workers) >= 2:
+                break
+            time.sleep(0.1)
+        assert len(workers) >= 2, "validation workers (and their resource tracker) run next to daphne"
+        server.kill(signal.SIGKILL)
+        for _ in range(100):
+            if not any(_running(pid) for pid in workers):
+                break
+            time.sleep(0.1)
+        assert not any(_running(pid) for pid in workers), "no orphan worker keeps its memory"
+    finally:
+        server.stop()
