@@ -106,9 +106,9 @@ def _warmed(future) -> None:
 
 
 def warm_up() -> None:
-    """Start the worker processes (at daphne start-up). A worker takes a second or more to start (it
-    imports this module); until they answer, big batches are prepared in threads instead, so no
-    customer ever waits for a worker to start. Idempotent."""
+    """Start the worker processes (at this daphne's first ingest socket). A worker takes a second or
+    more to start (it imports this module); until they answer, big batches are prepared in threads
+    instead, so no customer ever waits for a worker to start. Idempotent."""
     global _processes
     if _processes is None and settings.SUPPORTREPLAY_VALIDATION_PROCESSES > 0:
         # spawn, not fork: daphne has threads (a fork could copy a lock another thread holds). The

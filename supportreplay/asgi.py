@@ -21,11 +21,6 @@ from .routing import websocket_urlpatterns  # noqa: E402
 
 autobahn_tuning.apply()
 
-from sessions import ingest_prepare  # noqa: E402
-
-# The ingest validation workers start with daphne, not under the first customer's snapshot.
-ingest_prepare.warm_up()
-
 if settings.SERVE_STATIC:
     from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
 

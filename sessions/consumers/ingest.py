@@ -78,6 +78,9 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
     pending_from: str | None = None  # the client address whose pending-hello place this socket holds
 
     async def connect(self) -> None:
+        # The first ingest socket of this daphne starts the validation workers (until they answer, big
+        # batches go to threads): a daphne that never records pays nothing for them.
+        ingest_prepare.warm_up()
         self.origin = _header(self.scope, b"origin")
         host = _header(self.scope, b"host")
         scheme = self.scope.get("scheme", "ws")

@@ -7,11 +7,11 @@ import os
 import secrets
 import signal
 import threading
-import time
 from pathlib import Path
 
 import msgpack
 import pytest
+from websockets.asyncio.client import connect
 
 from sessions import ingest_prepare
 from sessions.consumers.ingest import limits_from_settings
@@ -112,21 +112,24 @@ def _running(pid: int) -> bool:
 
 
 @pytest.mark.processes
-def test_a_daphne_starts_its_workers_and_a_sigkilled_daphne_leaves_none_behind():
+async def test_the_first_ingest_socket_starts_the_workers_and_a_sigkilled_daphne_leaves_none_behind():
     server = spawn_daphne()
     try:
+        assert not _children(server.popen.pid), "a daphne that never records starts no worker"
+        async with connect(f"{server.ws_url}/ws/ingest/", origin=server.url):
+            pass
         workers: set[int] = set()
-        for _ in range(300):  # the workers start with daphne (asgi.py)
+        for _ in range(300):
             workers = _children(server.popen.pid)
             if len(workers) >= 2:
                 break
-            time.sleep(0.1)
+            await asyncio.sleep(0.1)
         assert len(workers) >= 2, "validation workers (and their resource tracker) run next to daphne"
         server.kill(signal.SIGKILL)
         for _ in range(100):
             if not any(_running(pid) for pid in workers):
                 break
-            time.sleep(0.1)
+            await asyncio.sleep(0.1)
         assert not any(_running(pid) for pid in workers), "no orphan worker keeps its memory"
     finally:
         server.stop()
