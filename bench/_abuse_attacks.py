@@ -15,7 +15,7 @@ import time
 
 import msgpack
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
 T_NOW = lambda: int(time.time() * 1000)  # noqa: E731
 
@@ -45,8 +45,8 @@ class Attack:
             self.closed(-1)
             yield None
             return
-        except (OSError, TimeoutError):
-            self.closed(-1)
+        except (OSError, TimeoutError, InvalidHandshake, EOFError):
+            self.closed(-1)  # could not even connect (or the server dropped the handshake)
             yield None
             return
         try:
@@ -109,8 +109,8 @@ class Attack:
             except InvalidStatus:
                 self.handshakes_refused += 1
                 self.closed(-1)  # refused before the websocket opened
-            except (OSError, TimeoutError):
-                self.closed(-1)  # could not even connect
+            except (OSError, TimeoutError, InvalidHandshake, EOFError):
+                self.closed(-1)  # could not even connect (or the server dropped the handshake)
 
         while time.monotonic() < stop:
             wave = [one(self.creds[0], f"h{i}") for i in range(200)]

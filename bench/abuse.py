@@ -38,6 +38,7 @@ import contextlib
 import json
 import multiprocessing
 import os
+import queue
 import statistics
 import subprocess
 import sys
@@ -169,7 +170,10 @@ async def measure(
     stats = await honest.run(args.seconds)
     attack = {"frames": 0, "closes": {}, "handshakes_refused": 0, "cpu_s": 0}
     if child:
-        attack = await asyncio.to_thread(out.get, True, 60)
+        try:
+            attack = await asyncio.to_thread(out.get, True, 60)
+        except queue.Empty:  # the attack process died: say so instead of losing the run
+            attack = {**attack, "crashed": child.exitcode}
         child.join(10)
     sampler.cancel()
     elapsed = time.monotonic() - started
@@ -191,6 +195,7 @@ async def measure(
         "attack_frames": attack["frames"],
         "attack_closes": attack["closes"],
         "attack_handshakes_refused": attack["handshakes_refused"],
+        "attack_crashed_with": attack.get("crashed"),
         "attacker_cpu_s": attack["cpu_s"],
         "daphne_cpu_pct": round(100 * (cpu_seconds(pid) - before[pid]) / elapsed),
         "daphne_with_workers_cpu_pct": round(
@@ -200,6 +205,21 @@ async def measure(
         "daphne_with_workers_peak_rss_mb": round(max(peak_all)),
         "load_avg_1m_after": round(os.getloadavg()[0], 1),
     }
+
+
+async def warm(pid: int, command: list[str], workers: int) -> None:
+    """A long-lived daphne has its validation workers running (its first ingest socket starts them):
+    measure that steady state, not a customer racing the workers' start-up."""
+    from websockets.asyncio.client import connect
+
+    port = command[command.index("-p") + 1]
+    with contextlib.suppress(Exception):
+        async with connect(f"ws://127.0.0.1:{port}/ws/ingest/", origin=f"http://127.0.0.1:{port}"):
+            pass
+    deadline = time.monotonic() + 60
+    while workers and len(children(pid)) < workers + 1 and time.monotonic() < deadline:  # + tracker
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1.0)
 
 
 def run_one(attack: str, args, redis_url: str) -> dict:
@@ -229,6 +249,8 @@ def run_one(attack: str, args, redis_url: str) -> dict:
         procs.append(spawn_daphne(attack_port, env, stdout=log))
     proxies = []
     try:
+        for proc in procs:
+            asyncio.run(warm(proc.pid, proc.args, int(env.get("SUPPORTREPLAY_VALIDATION_PROCESSES", 2))))
         origin = f"http://127.0.0.1:{port}"
         target = Target(f"ws://127.0.0.1:{port}", origin)
         attack_target = Target(f"ws://127.0.0.1:{attack_port}", origin) if args.control else target

@@ -29,7 +29,17 @@ from django.conf import settings
 
 from .assets import Asset
 from .assets import extract as extract_assets
-from .protocol import BatchStats, ClientFrame, EventsFrame, Limits, batch_stats, decode_batch, decode_frame
+from .protocol import (
+    BatchStats,
+    ClientFrame,
+    CloseCode,
+    EventsFrame,
+    Limits,
+    ProtocolError,
+    batch_stats,
+    decode_batch,
+    decode_frame,
+)
 from .redaction import redact_events
 from .store import encode_events
 
@@ -61,6 +71,24 @@ def decode(
     # The decoded events stay here: the caller needs the frame's type and the prepared batch only (and
     # from a worker process, everything returned is copied back).
     return {"t": "events", "seq": frame["seq"]}, prepared
+
+
+# How every recorder encodes a part frame: a small map whose first key is "t", valued "part".
+_PART_HEAD = b"\xa1t\xa4part"
+
+
+def looks_like_part(data: bytes | None) -> bool:
+    """A part frame only carries bytes to keep: decoding it is a copy, not worth a worker process."""
+    return bool(data) and 0x80 <= data[0] <= 0x8F and data[1 : 1 + len(_PART_HEAD)] == _PART_HEAD
+
+
+def decode_part(data: Any, limits: Limits) -> tuple[ClientFrame, None]:
+    """decode() for a frame that looks like a part (run in a thread): anything else it turns out to be
+    (a repeated "t" key, say) is refused, so no events frame is ever validated on daphne's GIL."""
+    frame = decode_frame(data, limits)
+    if frame["t"] != "part":
+        raise ProtocolError(CloseCode.MALFORMED, "frame starts as a part but is not one")
+    return frame, None
 
 
 def prepare_parts(
@@ -130,7 +158,7 @@ def _pool() -> Executor:
 
 async def _in_pool(fn, *args):
     global _processes, _warm
-    pool = _pool()
+    pool = _thread_pool() if fn is decode_part else _pool()
     try:
         return await asyncio.get_running_loop().run_in_executor(pool, fn, *args)
     except BrokenProcessPool:

@@ -151,15 +151,20 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 raise ProtocolError(CloseCode.MALFORMED, "frames are binary msgpack")
             if size > self.limits.max_frame_bytes:
                 raise ProtocolError(CloseCode.FRAME_TOO_LARGE, "frame too large")
-            frame, prepared = await ingest_prepare.run(
-                size,
-                ingest_prepare.decode,
-                bytes_data,
-                self.limits,
-                self.mask_all_text,
-                self.capture_assets,
-                owner=self.session_id,
-            )
+            if ingest_prepare.looks_like_part(bytes_data):
+                frame, prepared = await ingest_prepare.run(
+                    size, ingest_prepare.decode_part, bytes_data, self.limits, owner=self.session_id
+                )
+            else:
+                frame, prepared = await ingest_prepare.run(
+                    size,
+                    ingest_prepare.decode,
+                    bytes_data,
+                    self.limits,
+                    self.mask_all_text,
+                    self.capture_assets,
+                    owner=self.session_id,
+                )
             if frame["t"] == "events":
                 if self.parts.pending:
                     raise ProtocolError(CloseCode.MALFORMED, "events while parts are incomplete")

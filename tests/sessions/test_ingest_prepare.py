@@ -133,3 +133,23 @@ async def test_the_first_ingest_socket_starts_the_workers_and_a_sigkilled_daphne
         assert not any(_running(pid) for pid in workers), "no orphan worker keeps its memory"
     finally:
         server.stop()
+
+
+async def test_a_part_is_decoded_in_a_thread_and_an_events_frame_dressed_as_a_part_is_refused(settings):
+    settings.SUPPORTREPLAY_OFFLOOP_BYTES = 0
+    limits = limits_from_settings()
+    part = msgpack.packb({"t": "part", "seq": 3, "i": 0, "n": 2, "data": b"x" * 1000}, use_bin_type=True)
+    assert ingest_prepare.looks_like_part(part)
+    frame, _ = await ingest_prepare.run(len(part), ingest_prepare.decode_part, part, limits, owner="s")
+    assert (frame["t"], frame["seq"]) == ("part", 3)
+    # A second "t" key wins when decoded: the frame is an events frame that starts like a part.
+    pk = lambda v: msgpack.packb(v, use_bin_type=True)  # noqa: E731
+    dressed = b"\x84" + pk("t") + pk("part") + pk("t") + pk("events") + pk("seq") + pk(0) + pk("events")
+    dressed += pk(
+        [{"type": 4, "timestamp": now_ms(), "data": {"href": "https://x/", "width": 1, "height": 1}}]
+    )
+    assert ingest_prepare.looks_like_part(dressed)
+    with pytest.raises(ProtocolError) as refused:
+        await ingest_prepare.run(len(dressed), ingest_prepare.decode_part, dressed, limits, owner="s")
+    assert int(refused.value.code) == 4400
+    assert not ingest_prepare.looks_like_part(pk({"t": "events", "seq": 0, "events": []}))
