@@ -5,8 +5,8 @@ Two local apps on two loopback ports (two origins): the customer's app frames th
 app: a widget whose loader names the app's origin, one whose loader names another site, and one without
 the loader. A real customer Chromium records through the real loader, recorder and ingest; an agent's
 Chromium watches live and then replays the archive. The widget's DOM is inside the replay's iframe (its
-text, a later change, its input masked); the other two show the "not recorded" label; what the customer
-typed in the widget is nowhere in Redis.
+text, a later change, its input masked, its own image served by SupportReplay); the other two show the
+"not recorded" label; what the customer typed in the widget is nowhere in Redis.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sessions.services import end_session
 from supportreplay.redis_client import get_redis
 from tests.e2e.conftest import all_events, banner_text, redis_raw_dump, wait_for
 from tests.e2e.live_helpers import iframe_text, sign_in
+from tests.e2e.test_assets_capture import png
 from tests.helpers import live
 from tests.helpers.processes import free_port
 from tests.sessions.factories import make_session
@@ -29,6 +30,7 @@ from tests.sessions.factories import make_session
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
 TYPED = "widget-secret@example.com"
+LOGO = png(13, 7, b"\x1e\x40\xaf")  # the widget's own image, served by the partner's origin
 
 PARENT = """<!doctype html><html><head><meta charset="utf-8"><title>Customer app</title>
 <script src="SUPPORT/static/recorder/loader.js"></script>
@@ -50,7 +52,7 @@ body { font: 14px sans-serif; margin: 8px; background: #eef6ff; }
 h2 { margin: 0 0 8px; color: #1e40af; }
 </style>
 </head><body>
-<h2 id="w-title">Partner widget</h2>
+<h2 id="w-title">Partner widget <img id="w-logo" src="/logo.png" alt=""></h2>
 <label>Email <input id="w-email" type="text"></label>
 <button id="w-add" type="button">Add</button>
 <p id="w-count">Clicked 0 times</p>
@@ -80,9 +82,11 @@ class Apps:
     def _serve(pages: dict):
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                body = pages.get(self.path.split("?")[0], "").encode()
+                path = self.path.split("?")[0]
+                kind = "image/png" if path == "/logo.png" else "text/html; charset=utf-8"
+                body = LOGO if path == "/logo.png" else pages.get(path, "").encode()
                 self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Type", kind)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
@@ -126,6 +130,7 @@ for (const id of ['widget', 'foreign', 'plain']) {
     title: q('#w-title') ? q('#w-title').textContent : null,
     count: q('#w-count') ? q('#w-count').textContent : null,
     email: q('#w-email') ? q('#w-email').value : null,
+    logo: q('#w-logo') ? [q('#w-logo').naturalWidth, q('#w-logo').currentSrc] : null,
     label: Boolean(d && d.body && d.body.hasAttribute('data-sr-embed')),
   };
 }
@@ -140,7 +145,11 @@ def frames(driver) -> dict:
 def widget_shows(driver, count: str) -> dict | None:
     shown = frames(driver)
     widget = shown.get("widget") or {}
-    if widget.get("title") != "Partner widget" or widget.get("count") != count:
+    if (widget.get("title") or "").strip() != "Partner widget" or widget.get("count") != count:
+        return None
+    # The widget's image, captured in the frame, comes from SupportReplay like the app's own.
+    logo = widget.get("logo") or [0, ""]
+    if logo[0] != 13 or "/assets/" not in logo[1]:
         return None
     if not (shown.get("foreign") or {}).get("label") or not (shown.get("plain") or {}).get("label"):
         return None

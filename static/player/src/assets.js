@@ -158,4 +158,15 @@ export function patchDocument(doc, map) {
     const next = map.css(text);
     if (next !== text) style.textContent = next;
   }
+  // Recorded frames (same-origin ones, and cross-origin pages that joined the recording) are documents
+  // of their own inside the replay.
+  for (const frame of doc.querySelectorAll("iframe")) {
+    let inner = null;
+    try {
+      inner = frame.contentDocument;
+    } catch (e) {
+      inner = null;
+    }
+    if (inner && inner !== doc) patchDocument(inner, map);
+  }
 }

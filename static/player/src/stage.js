@@ -37,7 +37,11 @@ export function createReplayer(stage, events, options = {}) {
   };
   const prepare = (event) => {
     const ready = assets.rewrite(defuseEvent(event));
-    if (ready && ready.type === 2) snapshots.push(ready);
+    // Full snapshots, and the documents of recorded frames (attached by a mutation), are what a seek
+    // rebuilds from: they get the mappings that arrive after them too.
+    if (ready && (ready.type === 2 || (ready.type === 3 && ready.data && ready.data.isAttachIframe))) {
+      snapshots.push(ready);
+    }
     return ready;
   };
   let replayer = null;

@@ -1,5 +1,6 @@
 // How rrweb is configured and what is done to each event before it is batched. Pure (no DOM access at
 // import time) so node can test the event masking.
+import { ASSET_TAG } from "./assets.js";
 import { makeOwnTrafficTest, sanitizeRequest } from "./headers.js";
 import { makeTextMasker, maskInput, maskUrl, stripCredential, truncate } from "./masking.js";
 import { redactEvent } from "./redact.js";
@@ -80,6 +81,17 @@ export function maskEvent(event, options) {
     event.data.href = stripCredential(event.data.href);
   }
   return redactEvent(event, !!(options && options.mask_all_text));
+}
+
+/** maskEvent for every recorded event; an asset's file bytes (base64) are not text and skip it. */
+export function maskRecordedEvent(event, options) {
+  const payload = event && event.type === 5 && event.data && event.data.tag === ASSET_TAG && event.data.payload;
+  if (!payload || payload.data === undefined) return maskEvent(event, options);
+  const { data, ...rest } = payload;
+  event.data.payload = rest;
+  const masked = maskEvent(event, options);
+  masked.data.payload.data = data;
+  return masked;
 }
 
 function stringifyArg(value) {

@@ -10,9 +10,11 @@
 //   parent -> joined frames:          snapshot (after each full snapshot here), stop
 //   frame  -> parent, parent origin:  rrweb's {type: "rrweb", event, origin, isCheckout}
 // A frame's events are accepted only from a frame that said hello, from the origin it said it from, and
-// only kinds confined to its own frame (rrweb renumbers their node ids per frame): no custom, plugin, meta
-// or viewport events, so a framed page cannot write the recording's panels, assets or size. Input values
+// only kinds confined to its own frame (rrweb renumbers their node ids per frame): no plugin, meta or
+// viewport events and no custom events but captured files of its own origin, so a framed page cannot
+// write the recording's panels, URL or size, nor the files of any other origin. Input values
 // are masked here again (defence in depth), and every event then takes this page's privacy pass.
+import { ASSET_TAG } from "./assets.js";
 import { maskInput } from "./masking.js";
 
 export const FRAME_MESSAGE = "frame";
@@ -31,9 +33,24 @@ const STARS = /^\**$/;
 export const FRAME_EVENTS_PER_SECOND = 100;
 export const FRAME_EVENTS_BURST = 500;
 
-/** Whether a framed page's rrweb event stays within its frame. */
-export function frameEventAllowed(event) {
+function urlOrigin(url) {
+  try {
+    return new URL(url).origin;
+  } catch (e) {
+    return null;
+  }
+}
+
+/**
+ * Whether a framed page's rrweb event stays within its frame. The one custom event taken: a captured
+ * file (`sr.asset`) of the frame's own origin, a URL whose content that origin serves anyway.
+ */
+export function frameEventAllowed(event, frameOrigin) {
   if (!event || typeof event !== "object") return false;
+  if (event.type === 5) {
+    const payload = event.data && event.data.tag === ASSET_TAG && event.data.payload;
+    return Boolean(payload && typeof payload.url === "string" && urlOrigin(payload.url) === frameOrigin);
+  }
   if (event.type === 2) return Boolean(event.data && event.data.node && typeof event.data.node === "object");
   if (event.type !== 3 || !event.data) return false;
   if (!FRAME_SOURCES.has(event.data.source)) return false;
@@ -77,9 +94,14 @@ export function maskFrameInputs(event) {
   return event;
 }
 
-/** The link's capture options a framed recorder needs: the same masking and canvas rules as this page. */
+/** The link's capture options a framed recorder needs: the same masking, canvas and asset rules. */
 export function frameOptions(options) {
-  return { mask_all_text: Boolean(options && options.mask_all_text), canvas: !(options && options.canvas === false) };
+  const maskAll = Boolean(options && options.mask_all_text);
+  return {
+    mask_all_text: maskAll,
+    canvas: !(options && options.canvas === false),
+    assets: Boolean(options && options.assets) && !maskAll,
+  };
 }
 
 function isDirectFrame(win, source) {
@@ -157,7 +179,7 @@ export function createFrameHost(win, { options, isBlocked, origins = null, now =
     accept(iframeEl, ev) {
       const frame = ev && joined.get(ev.source);
       if (!frame || frame.origin !== ev.origin || isBlocked(iframeEl)) return false;
-      if (!frameEventAllowed(ev.data.event)) return false;
+      if (!frameEventAllowed(ev.data.event, frame.origin)) return false;
       if (!frame.budget.take(now())) {
         frame.dropped = true;
         return false;
@@ -167,7 +189,7 @@ export function createFrameHost(win, { options, isBlocked, origins = null, now =
         frame.dropped = false;
         if (ev.data.event.type !== 2) post(ev.source, { step: "snapshot" }, frame.origin);
       }
-      maskFrameInputs(ev.data.event);
+      if (ev.data.event.type !== 5) maskFrameInputs(ev.data.event);
       return true;
     },
     /** This page took a full snapshot (which holds the frames empty): the joined frames send theirs. */

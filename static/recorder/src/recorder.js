@@ -13,6 +13,7 @@ import {
   errorPayload,
   isConsoleError,
   maskEvent,
+  maskRecordedEvent,
   networkPluginOptions,
   recordOptions,
   workersAllowed,
@@ -123,16 +124,7 @@ function start(win, cfg, store, tabState, releaseTab) {
     }, 0);
   };
 
-  // The privacy pass of every event; an asset's file bytes (base64) are not text and skip it.
-  const privacyPass = (event) => {
-    const payload = event.type === 5 && event.data && event.data.tag === ASSET_TAG && event.data.payload;
-    if (!payload || payload.data === undefined) return maskEvent(event, captureOptions);
-    const { data, ...rest } = payload;
-    event.data.payload = rest;
-    const masked = maskEvent(event, captureOptions);
-    masked.data.payload.data = data;
-    return masked;
-  };
+  const privacyPass = (event) => maskRecordedEvent(event, captureOptions);
   let assets = null;
   let frames = null;
 

@@ -64,12 +64,22 @@ test("a frame's input values are masked again by the parent, whatever the frame 
   assert.equal(changed.data.attributes[0].attributes.value, "***");
 });
 
-test("a framed recorder takes the parent link's masking and canvas rules, nothing else", () => {
-  assert.deepEqual(frameOptions({ mask_all_text: true, canvas: false, company: "Acme", bodies: true }), {
+test("a framed recorder takes the parent link's masking, canvas and asset rules, nothing else", () => {
+  assert.deepEqual(frameOptions({ mask_all_text: true, canvas: false, assets: true, company: "Acme", bodies: true }), {
     mask_all_text: true,
     canvas: false,
+    assets: false,
   });
-  assert.deepEqual(frameOptions(null), { mask_all_text: false, canvas: true });
+  assert.deepEqual(frameOptions({ assets: true }), { mask_all_text: false, canvas: true, assets: true });
+  assert.deepEqual(frameOptions(null), { mask_all_text: false, canvas: true, assets: false });
+});
+
+test("a frame may send captured files of its own origin only", () => {
+  const asset = (url) => ({ type: 5, data: { tag: "sr.asset", payload: { url, sha256: "a".repeat(64), mime: "image/png" } } });
+  assert.ok(frameEventAllowed(asset("https://widget.test/img/logo.png"), "https://widget.test"));
+  assert.equal(frameEventAllowed(asset("https://app.test/img/logo.png"), "https://widget.test"), false);
+  assert.equal(frameEventAllowed(asset("/img/logo.png"), "https://widget.test"), false);
+  assert.equal(frameEventAllowed({ type: 5, data: { tag: "sr.error", payload: { url: "https://widget.test/" } } }, "https://widget.test"), false);
 });
 
 test("a framed page's events take the same privacy pass before they leave the frame", () => {
@@ -123,7 +133,7 @@ test("the parent asks every frame, then joins only cross-origin, unblocked, dire
   assert.deepEqual(h.posted, []);
   h.hello(h.widget, "https://widget.test");
   assert.deepEqual(h.posted.map(([name, step, origin]) => [name, step, origin]), [["widget", "join", "https://widget.test"]]);
-  assert.deepEqual(h.posted[0][3].options, { mask_all_text: false, canvas: true });
+  assert.deepEqual(h.posted[0][3].options, { mask_all_text: false, canvas: true, assets: false });
 });
 
 test("the parent merges a frame's events only from a joined frame, from the origin it joined from", () => {
@@ -190,4 +200,12 @@ test("a frame's events are limited per second; after a flood the frame is asked 
   clock = 1000;
   assert.ok(h.frames.accept(h.elements[0], msg()));
   assert.deepEqual(h.posted.map(([name, step]) => [name, step]), [["widget", "snapshot"]]);
+});
+
+test("a captured file's bytes leave the frame as they are; its URL takes the privacy pass", () => {
+  const data = "QUJDREVGR0g0MTExMTExMTExMTExMTExeyJhbGciOiJIUzI1NiJ9";
+  const event = { type: 5, timestamp: 1, data: { tag: "sr.asset", payload: { url: "https://w.test/a.png?token=s3cr3t-value-123456", sha256: "a".repeat(64), mime: "image/png", data } } };
+  const message = frameMessage(event, false, {}, "https://w.test");
+  assert.equal(message.event.data.payload.data, data);
+  assert.ok(!message.event.data.payload.url.includes("s3cr3t-value-123456"));
 });
