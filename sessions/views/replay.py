@@ -1,12 +1,13 @@
 """`/sessions/<id>/`: the replay page. Its data comes from the replay data API (`data/manifest`, chunks)."""
 
+import re
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from ..models import RecordingSession, SessionState
+from ..models import RecordingSession, SessionArchive, SessionState
 from ..permissions import EXPORT_PERMISSION, agent_required
 from . import with_agent_headers
 
@@ -50,8 +51,36 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
 def first_frame_urls(
     session: RecordingSession, t: str | None, manifest_url: str, chunk_prefix: str
 ) -> list[str]:
-    """What the page's first frame waits for, preloaded from the HTML's head: the manifest and, opened
-    without `?t=`, chunk 0 (the player asks for both at once then). Nothing for a live session."""
+    """What the page's first frame waits for, preloaded from the HTML's head: the manifest and the chunk
+    the player opens on (chunk 0 without `?t=`; with it, the archived chunk holding that moment, as the
+    player works it out from the manifest). Nothing for a live session."""
     if session.state == SessionState.LIVE:
         return []
-    return [manifest_url] if t else [manifest_url, f"{chunk_prefix}0"]
+    if not t:
+        return [manifest_url, f"{chunk_prefix}0"]
+    seconds = start_seconds(t)
+    if seconds is None or session.state != SessionState.ARCHIVED:
+        return [manifest_url]
+    chunks = SessionArchive.objects.filter(session=session).values_list("manifest", flat=True).first()
+    if not chunks:
+        return [manifest_url]
+    target = min(c["start_ts"] for c in chunks) + seconds * 1000
+    at = 0  # the last chunk starting at or before the target (static/player/src/model.js chunkIndexFor)
+    for position, entry in enumerate(chunks):
+        if entry["start_ts"] <= target:
+            at = position
+    return [manifest_url, f"{chunk_prefix}{chunks[at].get('index', at)}"]
+
+
+def start_seconds(raw: str) -> float | None:
+    """`?t=` as the player reads it (model.js parseStartParam): 90, 90s, 1m30s, 1h2m, 1:30, 1:02:03."""
+    if m := re.fullmatch(r"(\d+(?:\.\d+)?)s?", raw):
+        return float(m[1])
+    m = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+(?:\.\d+)?)s)?", raw)
+    if m and any(m.groups()):
+        return int(m[1] or 0) * 3600 + int(m[2] or 0) * 60 + float(m[3] or 0)
+    if m := re.fullmatch(r"(\d+):(\d{1,2})(?::(\d{1,2}))?", raw):
+        if m[3] is not None:
+            return int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3])
+        return int(m[1]) * 60 + int(m[2])
+    return None

@@ -2,12 +2,14 @@
 
 import gzip
 import json
+import re
 
 import pytest
 
 from magiclinks.models import AuditEvent
 from sessions import served_chunks
 from sessions.archive import service
+from sessions.views import replay as replay_views
 from tests.sessions.factories import make_agent, make_session
 from tests.sessions.ingest_helpers import ingest
 from tests.support.events import checkout_session
@@ -120,6 +122,39 @@ def test_the_served_chunk_cache_keeps_its_byte_bound_dropping_the_least_recently
     cache.put("huge", b"x" * 11)  # larger than the bound: not kept, nothing evicted
     assert cache.get("huge") is None
     assert len(cache) == 2
+
+
+def test_replay_page_opened_at_a_time_preloads_the_archived_chunk_of_that_moment(
+    agent_client, redis_db, media
+):
+    sid = ended_session()
+    service.archive_session(sid)
+    _, manifest = get_json(agent_client, f"/sessions/{sid}/data/manifest")
+    third = manifest["chunks"][2]
+    seconds = (third["start_ts"] + 500 - manifest["start_ts"]) / 1000
+    for t in (f"{seconds:.1f}", f"{seconds:.1f}s", f"{int(seconds) // 60}:{int(seconds) % 60 + 1:02d}"):
+        page = agent_client.get(f"/sessions/{sid}/?t={t}").content.decode()
+        preloads = re.findall(r'<link rel="preload" href="([^"]+)" as="fetch"', page)
+        assert preloads == [
+            f"/sessions/{sid}/data/manifest",
+            f"/sessions/{sid}/data/chunks/{third['index']}",
+        ], t
+    page = agent_client.get(f"/sessions/{sid}/?t=nonsense").content.decode()
+    assert re.findall(r'<link rel="preload" href="([^"]+)"', page) == [f"/sessions/{sid}/data/manifest"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [("90", 90), ("90.5s", 90.5), ("1m30s", 90), ("1h", 3600), ("2m", 120), ("1:30", 90), ("1:02:03", 3723)],
+)
+def test_start_seconds_reads_t_like_the_player(raw, seconds):
+    assert replay_views.start_seconds(raw) == seconds
+
+
+def test_start_seconds_refuses_what_the_player_refuses():
+    assert replay_views.start_seconds("") is None
+    assert replay_views.start_seconds("1:2:3:4") is None
+    assert replay_views.start_seconds("abc") is None
 
 
 def test_unknown_chunk_and_live_session_answer_404(agent_client, redis_db, media):
