@@ -33,6 +33,7 @@ class RecorderStats:
     ack_ms: list[float] = field(default_factory=list)  # incremental batches only
     ack_at: list[float] = field(default_factory=list)  # wall-clock send time of each entry in ack_ms
     snapshot_ack_ms: list[float] = field(default_factory=list)
+    snapshot_acked_wall: float = 0.0  # wall-clock time the first full snapshot was acked
     closed_with: int | None = None
     error: str = ""
 
@@ -106,6 +107,7 @@ class SimulatedRecorder:
             latency = (acked_at - pushed_at) * 1000
             if seq == snapshot_seq:
                 self.stats.snapshot_ack_ms.append(latency)
+                self.stats.snapshot_acked_wall = wall + latency / 1000
             else:
                 self.stats.ack_ms.append(latency)
                 self.stats.ack_at.append(wall)

@@ -190,6 +190,14 @@ async def measure(
         "honest_ack_p99_ms": round(percentile(acks, 99), 1),
         "honest_ack_max_ms": round(max(acks), 1) if acks else None,
         "honest_snapshot_ack_ms": [round(v) for v in stats.snapshot_ack_ms],
+        # Batches sent after the customer's own snapshot was acked: the ones before it wait behind it
+        # on the same socket (frames of a socket are handled in order), whatever the attack does.
+        "honest_ack_p99_after_snapshot_ms": round(
+            percentile(
+                [ms for at, ms in zip(stats.ack_at, acks, strict=True) if at >= stats.snapshot_acked_wall], 99
+            ),
+            1,
+        ),
         "honest_closed_with": stats.closed_with,
         "honest_error": stats.error,
         "attack_frames": attack["frames"],
