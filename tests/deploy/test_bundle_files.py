@@ -47,6 +47,16 @@ def test_production_installs_pinned_versions_without_test_extras():
     assert "requirements.lock" in (DEPLOY / "Dockerfile").read_text()
 
 
+def test_the_image_copies_every_project_app_and_the_templates():
+    """An app in INSTALLED_APPS that the image leaves out makes every production process fail at start."""
+    from django.conf import settings
+
+    copied = set(re.findall(r"^COPY (\w+)/ \1/$", (DEPLOY / "Dockerfile").read_text(), re.M))
+    local = {app.split(".")[0] for app in settings.INSTALLED_APPS if (ROOT / app.split(".")[0]).is_dir()}
+    assert local, "no project app found"
+    assert local | {"templates", "static"} <= copied, sorted(local - copied)
+
+
 def test_systemd_units_start_the_procfile_commands():
     lines = procfile()
     web = (DEPLOY / "systemd" / "supportreplay-web@.service").read_text()
