@@ -33,3 +33,6 @@ SUPPORTREPLAY_DEMO_PAYMENTS_WORK = os.environ.get("SR_DEMO_PAYMENTS_WORK") == "1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / f"celerybeat-test-{SLOT}")
 # Webhook retries a test can wait for (production default: 30 s doubling).
 SUPPORTREPLAY_WEBHOOK_BACKOFF_SECONDS = 0.2
+# A daphne started by a test may read archives through a test storage (tests/support/gated_storage.py).
+if os.environ.get("SR_TEST_STORAGE_BACKEND"):
+    STORAGES = {**STORAGES, "default": {"BACKEND": os.environ["SR_TEST_STORAGE_BACKEND"]}}  # noqa: F405
