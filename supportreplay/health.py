@@ -12,6 +12,7 @@ still serves (recordings keep streaming into Redis), so it does not make a daphn
 
 import time
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction, sync_to_async
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -105,13 +106,34 @@ class HealthProbeMiddleware:
     Load balancers and container runtimes probe a daphne by its own address (`127.0.0.1:8000`, a pod IP),
     which is not in ALLOWED_HOSTS; without this, every probe would get a 400 (and a log line) and the
     process would look dead. First in MIDDLEWARE; the answers hold no session or customer data.
+
+    Sync and async capable, like every middleware in MIDDLEWARE: under daphne the chain runs async, and
+    one sync-only middleware would make Django adapt the whole chain (and every async view) to sync.
     """
+
+    sync_capable = True
+    async_capable = True
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
 
     def __call__(self, request):
-        view = PROBE_PATHS.get(request.path_info)
-        if view is not None and request.method in ("GET", "HEAD"):
-            return view(request)
-        return self.get_response(request)
+        if self.is_async:
+            return self.__acall__(request)
+        view = probe_view(request)
+        return view(request) if view is not None else self.get_response(request)
+
+    async def __acall__(self, request):
+        view = probe_view(request)
+        if view is not None:
+            # The checks are blocking round trips (database, Redis): in this request's own sync thread.
+            return await sync_to_async(view)(request)
+        return await self.get_response(request)
+
+
+def probe_view(request):
+    view = PROBE_PATHS.get(request.path_info)
+    return view if view is not None and request.method in ("GET", "HEAD") else None

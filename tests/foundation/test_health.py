@@ -82,3 +82,20 @@ def test_probes_by_ip_address_are_answered_even_though_the_host_is_not_allowed(c
     assert client.get("/healthz/ready", HTTP_HOST="10.0.0.7:8000").status_code == 200
     # Every other path still refuses the unknown host.
     assert client.get("/sessions/", HTTP_HOST="10.0.0.7:8000").status_code == 400
+
+
+def test_every_middleware_is_async_capable_so_daphne_runs_the_chain_without_adapting_it(settings):
+    from django.utils.module_loading import import_string
+
+    sync_only = [
+        path for path in settings.MIDDLEWARE if not getattr(import_string(path), "async_capable", False)
+    ]
+    assert sync_only == []
+
+
+async def test_probes_are_answered_on_the_async_path(async_client, redis_db):
+    live = await async_client.get("/healthz/live")
+    ready = await async_client.get("/healthz/ready")
+    assert (live.status_code, live.json()) == (200, {"status": "ok"})
+    assert ready.status_code == 200, ready.json()
+    assert ready.json()["checks"]["database"]["ok"] is True
