@@ -4,7 +4,8 @@ GET /sessions/<uuid>/data/manifest      -> {"id","state","source","start_ts","en
 GET /sessions/<uuid>/data/chunks/<n>    -> [rrweb events], starting with meta + full snapshot (gzipped once
                                            and kept per process: served_chunks.py; ETag, 304)
 
-Fetching the manifest is what opens a replay, so that is where `session.replay` is audited.
+Both only read: `session.replay` is audited once per page view by the replay page itself
+(sessions/views/replay.py), so the manifest, on the first frame's path, writes nothing.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
-
-from supportreplay import audit
 
 from . import served_chunks
 from .archive import source
@@ -62,9 +61,6 @@ def manifest_payload(session: RecordingSession, recording: source.Recording) -> 
 def manifest(request: HttpRequest, session_id) -> JsonResponse:
     session = get_object_or_404(RecordingSession, pk=session_id)
     recording = _recording_or_404(session)
-    audit.record(
-        request.user, "session.replay", session, ip=audit.client_ip(request), source=recording.source
-    )
     response = JsonResponse(manifest_payload(session, recording))
     patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
+from supportreplay import audit
+
 from ..models import RecordingSession, SessionArchive, SessionState
 from ..permissions import EXPORT_PERMISSION, agent_required
 from . import with_agent_headers
@@ -17,7 +19,11 @@ def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = get_object_or_404(
         RecordingSession.objects.select_related("link", "link__created_by"), pk=session_id
     )
-    # `session.replay` is audited by the data API's manifest view, which is what opens a recording.
+    if session.state != SessionState.LIVE:
+        # Opening the page is opening the replay: audited here, once per page view, so the data API's
+        # manifest (which the first frame waits for) stays a read.
+        source = "archive" if session.state == SessionState.ARCHIVED else "redis"
+        audit.record(request.user, "session.replay", session, ip=audit.client_ip(request), source=source)
     args = [session.pk]
     manifest_url = reverse("recordings:replay-data-manifest", args=args)
     chunk_prefix = reverse("recordings:replay-data-chunk", args=[session.pk, 0]).removesuffix("0")

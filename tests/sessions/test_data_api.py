@@ -69,7 +69,35 @@ def test_manifest_and_chunks_are_the_same_from_redis_and_from_the_archive(agent_
     assert after["summary"]["clicks"] == before["summary"]["clicks"] > 0
     for events in chunks_after:
         assert [e["type"] for e in events if e["type"] in (2, 4)][:2] == [4, 2]
-    assert AuditEvent.objects.filter(action="session.replay", object_id=str(sid)).count() == 2
+    assert not AuditEvent.objects.filter(action="session.replay").exists()  # the data API only reads
+
+
+def test_the_replay_page_audits_each_open_and_the_first_frame_requests_only_read(
+    agent_client, redis_db, media, django_assert_num_queries
+):
+    sid = ended_session(minutes=1)
+    service.archive_session(sid)
+    served_chunks.CACHE.clear()
+    replays = AuditEvent.objects.filter(action="session.replay", object_id=str(sid))
+    # Every request: the login session, the user, the user's and the groups' permissions, the recording.
+    with django_assert_num_queries(6):  # + the audit row
+        assert agent_client.get(f"/sessions/{sid}/").status_code == 200
+    with django_assert_num_queries(6):  # + the archive row
+        get_json(agent_client, f"/sessions/{sid}/data/manifest")
+    with django_assert_num_queries(7):  # + the archive's digest, the archive row (chunk not built yet)
+        get_json(agent_client, f"/sessions/{sid}/data/chunks/0")
+    with django_assert_num_queries(6):  # + the archive's digest (the chunk is served from memory)
+        get_json(agent_client, f"/sessions/{sid}/data/chunks/0")
+    assert [e.detail for e in replays.all()] == [{"source": "archive"}]
+
+    assert agent_client.get(f"/sessions/{sid}/").status_code == 200
+    assert replays.all().count() == 2  # one per page view
+
+
+def test_opening_a_live_sessions_page_is_not_audited_as_a_replay(agent_client, redis_db):
+    sid = make_session().id
+    assert agent_client.get(f"/sessions/{sid}/").status_code == 200
+    assert not AuditEvent.objects.filter(action="session.replay").exists()
 
 
 def test_archived_chunks_are_compressed_and_privately_cacheable(agent_client, redis_db, media):
