@@ -39,7 +39,7 @@ def create_link_in_admin(driver, base: str, target: str) -> str:
 
 
 def test_agent_creates_a_link_and_the_customer_lands_on_the_target_with_a_credential(redis_db):
-    make_agent("agent", is_staff=True, first_name="Maya", last_name="Lindqvist")
+    make_agent("agent", first_name="Maya", last_name="Lindqvist")
     agent_browser = customer_browser = None
     with daphne() as server:
         # Another origin than the support server's (localhost vs 127.0.0.1): the consent page's CSP

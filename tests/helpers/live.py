@@ -6,10 +6,9 @@ the ingest consumer or a customer browser.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +16,7 @@ from sessions import keys, store
 from sessions.models import RecordingSession, SessionState
 from sessions.protocol import batch_stats
 from sessions.redaction import redact_events
+from tests.magiclinks.factories import make_agent  # noqa: F401  (tests use it as live.make_agent)
 from tests.sessions.factories import make_link
 from tests.support.events import (  # noqa: F401  (tests use them as live.page_events, live.text, ...)
     console_event,
@@ -28,27 +28,6 @@ from tests.support.events import (  # noqa: F401  (tests use them as live.page_e
     text,
     text_change,
 )
-
-
-def make_agent(username: str = "", *, permitted: bool = True, staff: bool = True) -> User:
-    # Unique by default: a test that crashed in another suite may have left an "agent" behind.
-    username = username or f"agent-{secrets.token_hex(3)}"
-    user = User.objects.create_user(username, password="pw-" + secrets.token_hex(4), is_staff=staff)
-    if permitted:
-        user.groups.add(agent_group())
-    return user
-
-
-def agent_group() -> Group:
-    """The "Support agent" group (a data migration makes it; transactional tests' flushes remove it)."""
-    group, _ = Group.objects.get_or_create(name="Support agent")
-    group.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="recordings",
-            codename__in=["view_recordingsession", "watch_recordingsession", "export_recordingsession"],
-        )
-    )
-    return group
 
 
 def session_cookie(user: User) -> str:

@@ -1,26 +1,39 @@
-"""Small helpers to make agents and links the way the product does (through the services)."""
+"""Small helpers to make agents and links the way the product does (through the services).
+
+`make_agent` is the one agent factory of the test suite and the benchmarks (tests/helpers/live.py and
+tests/sessions/factories.py import it).
+"""
 
 import re
+import secrets
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission, User
 
 from magiclinks import services
-from sessions.agent_group import GROUP_NAME
+from sessions.agent_group import GROUP_NAME, ensure_group
 
 SITE = "http://127.0.0.1:8000"
 TARGET = f"{SITE}/demo/"
 NOTICE_RE = re.compile(r'<section class="notice".*?</section>', re.S)
 
 
+AGENT_PASSWORD = "pw-agent-1"
+
+
 def support_agent_group() -> Group:
     """The group the data migration creates (and post_migrate recreates after a transactional flush)."""
+    ensure_group(Group, Permission)
     return Group.objects.get(name=GROUP_NAME)
 
 
-def make_agent(username: str = "agent", **extra):
-    user = get_user_model().objects.create_user(username=username, password="pw-agent-1", **extra)
-    user.groups.add(support_agent_group())
+def make_agent(username: str = "", *, permitted: bool = True, staff: bool = True, **fields) -> User:
+    """A staff user (password AGENT_PASSWORD) in the "Support agent" group; `permitted=False` leaves it out
+    of the group (a logged-in user without the agent permissions). The username is unique unless given: a
+    test that crashed in another suite may have left an "agent" behind."""
+    username = username or f"agent-{secrets.token_hex(3)}"
+    user = User.objects.create_user(username, password=AGENT_PASSWORD, is_staff=staff, **fields)
+    if permitted:
+        user.groups.add(support_agent_group())
     return user
 
 

@@ -30,7 +30,7 @@ def add_form(**overrides) -> dict:
 
 
 def test_an_agent_creates_a_link_and_sees_its_url_exactly_once(client):
-    agent = make_agent(is_staff=True)
+    agent = make_agent()
     client.force_login(agent)
     response = client.post(ADD, add_form(), **HOST)
     assert response.status_code == 200
@@ -50,7 +50,7 @@ def test_an_agent_creates_a_link_and_sees_its_url_exactly_once(client):
 
 
 def test_the_add_form_refuses_a_foreign_target_origin(client):
-    client.force_login(make_agent(is_staff=True))
+    client.force_login(make_agent())
     response = client.post(ADD, add_form(target_url="https://evil.example/"), **HOST)
     assert response.status_code == 200
     assert "is not an allowed site" in response.content.decode()
@@ -66,7 +66,7 @@ def test_plain_staff_cannot_create_links(client):
 
 
 def test_list_shows_status_and_filters_by_it(client):
-    agent = make_agent(is_staff=True)
+    agent = make_agent()
     active = make_link(agent, customer_name="Active Ann")
     revoked = make_link(agent, customer_name="Revoked Rob")
     services.revoke_link(revoked.link, agent)
@@ -81,7 +81,7 @@ def test_list_shows_status_and_filters_by_it(client):
 
 
 def test_revoke_action_ends_live_sessions_and_is_audited(client, redis_db):
-    agent = make_agent(is_staff=True)
+    agent = make_agent()
     created = make_link(agent, max_sessions=2)
     client.post(f"/l/{created.token}", {"choice": "accept"})
     session = RecordingSession.objects.get()
@@ -103,7 +103,7 @@ def test_revoke_action_ends_live_sessions_and_is_audited(client, redis_db):
 
 
 def test_revoke_button_on_the_link_page(client):
-    agent = make_agent(is_staff=True)
+    agent = make_agent()
     created = make_link(agent)
     client.force_login(agent)
     page = client.get(f"/admin/magiclinks/magiclink/{created.link.pk}/change/", **HOST).content.decode()
@@ -142,7 +142,7 @@ def test_api_token_admin_shows_the_new_token_once(client):
 
 @override_settings(SUPPORTREPLAY_ALLOWED_ORIGINS=[], SUPPORTREPLAY_PUBLIC_URL="https://support.example")
 def test_the_site_itself_is_an_allowed_target_and_the_public_url_is_used(client):
-    agent = make_agent(is_staff=True)
+    agent = make_agent()
     client.force_login(agent)
     html = client.post(ADD, add_form(target_url="https://support.example/demo/"), **HOST).content.decode()
     assert re.search(r'value="https://support\.example/l/[A-Za-z0-9_-]{43}"', html)

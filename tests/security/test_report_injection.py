@@ -13,7 +13,8 @@ from django.contrib.auth.models import Permission
 from markdown_it import MarkdownIt
 
 from sessions.archive import service
-from tests.sessions.factories import make_agent, make_session
+from tests.magiclinks.factories import make_agent
+from tests.sessions.factories import make_session
 from tests.sessions.ingest_helpers import ingest
 from tests.support.events import (
     T0,
@@ -80,7 +81,7 @@ def report(client, redis_db, settings, tmp_path) -> str:
     live = make_session(ticket_ref="T-1 [x](https://evil.example/t)")
     ingest(live.credential, _hostile_batches())
     assert service.archive_session(live.id).status == "archived"
-    agent = make_agent()
+    agent = make_agent(permitted=False, staff=False)
     agent.user_permissions.add(
         *Permission.objects.filter(codename__in=["watch_recordingsession", "export_recordingsession"])
     )

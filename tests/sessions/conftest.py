@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from tests.sessions.factories import make_agent
+from tests.magiclinks.factories import make_agent
 
 
 @pytest.fixture
@@ -15,7 +15,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def agent_client(client):
-    agent = make_agent()
+    agent = make_agent(permitted=False, staff=False)
     # Transactional tests flush the "Support agent" group of the data migration; grant the permission itself.
     agent.user_permissions.add(Permission.objects.get(codename="watch_recordingsession"))
     client.force_login(agent)

@@ -10,19 +10,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from magiclinks.models import MagicLink
 from sessions import credentials
 from sessions.models import RecordingSession, SessionState
+from tests.magiclinks.factories import make_agent
 
 DEFAULT_TARGET = "http://testserver/demo/"
-
-
-def make_agent(username: str | None = None):
-    name = username or f"agent-{secrets.token_hex(4)}"
-    return get_user_model().objects.create_user(name, f"{name}@example.com", "pw-not-used")
 
 
 def make_link(target_url: str = DEFAULT_TARGET, agent=None, **fields) -> MagicLink:

@@ -7,7 +7,8 @@ import json
 import pytest
 
 from sessions import assets, keys
-from tests.sessions.factories import make_agent, make_session
+from tests.magiclinks.factories import make_agent
+from tests.sessions.factories import make_session
 from tests.support.events import png
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,7 +51,7 @@ def test_anonymous_is_sent_to_login_and_a_user_without_the_permission_gets_403(c
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"] == f"/admin/login/?next={url}"
-    client.force_login(make_agent())
+    client.force_login(make_agent(permitted=False, staff=False))
     assert client.get(url).status_code == 403
 
 

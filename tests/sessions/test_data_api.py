@@ -10,7 +10,8 @@ from magiclinks.models import AuditEvent
 from sessions import served_chunks
 from sessions.archive import service
 from sessions.views import replay as replay_views
-from tests.sessions.factories import make_agent, make_session
+from tests.magiclinks.factories import make_agent
+from tests.sessions.factories import make_session
 from tests.sessions.ingest_helpers import ingest
 from tests.support.events import checkout_session
 
@@ -40,7 +41,7 @@ def test_anonymous_agent_is_sent_to_the_admin_login(client, redis_db):
 
 
 def test_logged_in_user_without_the_watch_permission_gets_403(client, redis_db):
-    client.force_login(make_agent())
+    client.force_login(make_agent(permitted=False, staff=False))
     sid = make_session().id
     assert client.get(f"/sessions/{sid}/data/manifest").status_code == 403
     assert client.get(f"/sessions/{sid}/data/chunks/0").status_code == 403

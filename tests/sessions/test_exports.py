@@ -9,7 +9,8 @@ from django.contrib.auth.models import Permission
 
 from magiclinks.models import AuditEvent
 from sessions.archive import service
-from tests.sessions.factories import make_agent, make_session
+from tests.magiclinks.factories import make_agent
+from tests.sessions.factories import make_session
 from tests.sessions.ingest_helpers import ingest
 from tests.support.events import checkout_session
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def agent(*codenames: str):
-    user = make_agent()
+    user = make_agent(permitted=False, staff=False)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     return user
 

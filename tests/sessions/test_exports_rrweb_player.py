@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 from selenium.webdriver.support.wait import WebDriverWait
 
 from sessions.archive import service
-from tests.sessions.factories import make_agent, make_session
+from tests.magiclinks.factories import make_agent
+from tests.sessions.factories import make_session
 from tests.sessions.ingest_helpers import ingest
 from tests.support.events import checkout_session
 
@@ -38,7 +39,7 @@ return el ? el.textContent : null;
 
 
 def test_events_export_replays_in_rrweb_player(client, redis_db, media, browser):
-    user = make_agent()
+    user = make_agent(permitted=False, staff=False)
     user.user_permissions.add(*Permission.objects.filter(codename__endswith="_recordingsession"))
     client.force_login(user)
     live = make_session()

@@ -13,7 +13,7 @@ from sessions.models import EndReason
 from sessions.services import end_session
 from supportreplay import consent
 from tests.helpers.processes import celery_worker
-from tests.sessions.factories import make_agent
+from tests.magiclinks.factories import make_agent
 from tests.sessions.ingest_helpers import ingest
 from tests.support.events import checkout_session
 from tests.support.waiting import wait_for
@@ -30,7 +30,7 @@ CLIENT = links.ClientInfo(ip="203.0.113.9", user_agent="test")
 
 def test_events_are_signed_posted_retried_and_recorded_without_tokens(redis_db, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    agent = make_agent("jdoe")
+    agent = make_agent("jdoe", permitted=False, staff=False)
     with (
         receiver() as generic_rx,
         receiver(failures=[503, 500]) as slack_rx,
@@ -94,7 +94,7 @@ def test_events_are_signed_posted_retried_and_recorded_without_tokens(redis_db, 
 
 
 def test_an_endpoint_that_never_answers_is_marked_failed_after_the_last_attempt(redis_db):
-    agent = make_agent()
+    agent = make_agent(permitted=False, staff=False)
     with receiver(failures=[500] * 10) as rx, celery_worker():
         WebhookEndpoint.objects.create(name="down", url=rx.url, events=["link_declined"])
         created = links.create_link(agent, target_url="http://localhost/demo/")
