@@ -1,6 +1,7 @@
 """Replay data API: the manifest and one chunk at a time, for agents who may watch recordings.
 
 GET /sessions/<uuid>/data/manifest      -> {"id","state","source","start_ts","end_ts","chunks",...}
+                                           (gzipped once per archive and kept: served_chunks.py)
 GET /sessions/<uuid>/data/chunks/<n>    -> [rrweb events], starting with meta + full snapshot (gzipped once
                                            and kept per process: served_chunks.py; ETag, 304)
 
@@ -13,10 +14,9 @@ from __future__ import annotations
 import gzip
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control, patch_vary_headers
-from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET
 
 from . import served_chunks
@@ -25,16 +25,6 @@ from .models import RecordingSession, SessionState
 from .permissions import agent_required
 
 SUMMARY_HIDDEN = ("markers", "environment", "tabs_detail", "repro_steps")  # steps: /data/steps
-
-
-def _recording_or_404(session: RecordingSession) -> source.Recording:
-    if session.state == SessionState.LIVE:
-        # Live sessions are watched through the watch socket; their stream is still growing.
-        raise Http404("session is still live")
-    try:
-        return source.load(session)
-    except source.RecordingUnavailable:
-        raise Http404("recording unavailable") from None
 
 
 def manifest_payload(session: RecordingSession, recording: source.Recording) -> dict[str, Any]:
@@ -57,13 +47,30 @@ def manifest_payload(session: RecordingSession, recording: source.Recording) -> 
 
 @require_GET
 @agent_required
-@gzip_page
-def manifest(request: HttpRequest, session_id) -> JsonResponse:
+def manifest(request: HttpRequest, session_id) -> HttpResponse:
     session = get_object_or_404(RecordingSession, pk=session_id)
-    recording = _recording_or_404(session)
-    response = JsonResponse(manifest_payload(session, recording))
+    if session.state == SessionState.LIVE:
+        # Live sessions are watched through the watch socket; their stream is still growing.
+        raise Http404("session is still live")
+    try:
+        gzipped = served_chunks.served_manifest(
+            session, lambda: manifest_payload(session, source.load(session))
+        )
+    except source.RecordingUnavailable:
+        raise Http404("recording unavailable") from None
+    response = json_response(request, gzipped)
     patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
     return response
+
+
+def json_response(request: HttpRequest, gzipped: bytes) -> HttpResponse:
+    """Gzipped JSON as it is to a client that takes gzip, inflated for one that does not."""
+    if "gzip" in request.headers.get("Accept-Encoding", ""):
+        response = HttpResponse(gzipped, content_type="application/json")
+        response["Content-Encoding"] = "gzip"
+        return response
+    return HttpResponse(gzip.decompress(gzipped), content_type="application/json")
 
 
 @require_GET
@@ -78,11 +85,8 @@ def chunk(request: HttpRequest, session_id, index: int) -> HttpResponse:
         raise Http404("no such chunk") from None
     if served.etag is not None and served.etag in request.headers.get("If-None-Match", ""):
         response = HttpResponseNotModified()
-    elif "gzip" in request.headers.get("Accept-Encoding", ""):
-        response = HttpResponse(served.gzipped, content_type="application/json")
-        response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(gzip.decompress(served.gzipped), content_type="application/json")
+        response = json_response(request, served.gzipped)
     if served.etag is not None:
         response["ETag"] = served.etag
     if served.immutable:

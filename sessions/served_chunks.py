@@ -9,6 +9,9 @@ SERVED_CHUNK_CACHE_BYTES of gzipped bytes (least recently used out first). A ses
 (read from Redis, where the stream may still grow) is built on every request and never cached.
 
 The ETag is the same key, so a browser that kept a chunk revalidates it for free (304).
+
+The manifest of an archived session (its chunk list and summary, both fixed when the archive was
+written) is kept the same way, under the same digest: every page opening a recording asks for it first.
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ import gzip
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .archive import source
 from .models import RecordingSession, SessionArchive, SessionState
@@ -77,19 +82,37 @@ class ByteBoundedLRU:
 CACHE = ByteBoundedLRU(SERVED_CHUNK_CACHE_BYTES)
 
 
-def encode(events: list[dict]) -> bytes:
-    """The chunk's JSON, gzipped (mtime 0: the same events always give the same bytes)."""
+def encode(events: Any) -> bytes:
+    """The JSON of a chunk (or a manifest), gzipped (mtime 0: the same events always give the same bytes)."""
     body = json.dumps(events, separators=(",", ":"), ensure_ascii=False).encode()
     return gzip.compress(body, GZIP_LEVEL, mtime=0)
+
+
+def _archive_digest(session: RecordingSession) -> str:
+    digest = SessionArchive.objects.filter(session=session).values_list("sha256", flat=True).first()
+    if digest is None:
+        raise source.RecordingUnavailable(str(session.pk))
+    return digest
+
+
+def served_manifest(session: RecordingSession, build: Callable[[], dict]) -> bytes:
+    """The gzipped JSON of `build()`, the manifest of an ended or archived session: kept by archive digest
+    once archived, built on every request before (source.RecordingUnavailable)."""
+    if session.state != SessionState.ARCHIVED:
+        return encode(build())
+    key = (_archive_digest(session), "manifest")
+    cached = CACHE.get(key)
+    if cached is None:
+        cached = encode(build())
+        CACHE.put(key, cached)
+    return cached
 
 
 def served_chunk(session: RecordingSession, index: int) -> ServedChunk:
     """Chunk `index` of an ended or archived session (IndexError / source.RecordingUnavailable)."""
     if session.state != SessionState.ARCHIVED:
         return ServedChunk(encode(source.chunk_events(session, index)), None, False)
-    digest = SessionArchive.objects.filter(session=session).values_list("sha256", flat=True).first()
-    if digest is None:
-        raise source.RecordingUnavailable(str(session.pk))
+    digest = _archive_digest(session)
     key = (digest, index)
     cached = CACHE.get(key)
     if cached is None:

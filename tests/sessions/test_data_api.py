@@ -83,8 +83,12 @@ def test_the_replay_page_audits_each_open_and_the_first_frame_requests_only_read
     # Every request: the login session, the user, the user's and the groups' permissions, the recording.
     with django_assert_num_queries(6):  # + the audit row
         assert agent_client.get(f"/sessions/{sid}/").status_code == 200
-    with django_assert_num_queries(6):  # + the archive row
-        get_json(agent_client, f"/sessions/{sid}/data/manifest")
+    with django_assert_num_queries(7):  # + the archive's digest, the archive row (manifest not built yet)
+        _, built = get_json(agent_client, f"/sessions/{sid}/data/manifest")
+    with django_assert_num_queries(6):  # + the archive's digest (the manifest is served from memory)
+        _, kept = get_json(agent_client, f"/sessions/{sid}/data/manifest")
+    assert kept == built
+    assert len(built["chunks"]) == 2
     with django_assert_num_queries(7):  # + the archive's digest, the archive row (chunk not built yet)
         get_json(agent_client, f"/sessions/{sid}/data/chunks/0")
     with django_assert_num_queries(6):  # + the archive's digest (the chunk is served from memory)
