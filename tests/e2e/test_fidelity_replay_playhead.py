@@ -33,7 +33,7 @@ def record_spa(redis_db, session) -> None:
     """An app whose first snapshot is an empty root; it renders at 0.8 s, the window shrinks to a phone's
     size at 3 s and a hash route changes the URL at 4 s."""
     t0 = live.now_ms() - 60_000
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     root = live.element("div", [], id="root")
     rec.send(live.page_events("https://app.example/orders", [root], ts=t0, width=1280, height=800))
     # rrweb adds a subtree node by node (children as their own adds), so do we.

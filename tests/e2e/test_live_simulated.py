@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(tran
 def test_live_view_shows_dom_changes_panels_and_the_end(daphne_server, browser, redis_db):
     agent = live.make_agent()
     session = live.make_session(agent, customer="Dana Customer", ticket="ZD-4711")
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     title = live.text("Checkout")
     rec.send(
         live.page_events(
@@ -63,7 +63,7 @@ def test_recorded_scripts_handlers_and_javascript_links_never_run_in_the_agent_p
 ):
     agent = live.make_agent()
     session = live.make_session(agent)
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     link = live.element("a", [live.text("click me")], id="evil-link", href=f"javascript:{XSS_MARK};alert(3)")
     rec.send(
         live.page_events(

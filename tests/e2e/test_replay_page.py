@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(tran
 def record_checkout(redis_db, session) -> None:
     """Eight seconds of a customer: the title changes at 2 s, the payment fails at 4 s, done at 6 s."""
     t0 = live.now_ms() - 60_000
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     title = live.text("Step 1")
     rec.send(
         live.page_events("https://shop.example/checkout", [live.element("h1", [title], id="title")], ts=t0)

@@ -1,7 +1,8 @@
-"""Helpers for live-view and agent-page tests: agents, sessions, rrweb events, a recorder without a socket.
+"""Helpers for live-view and agent-page tests: agents, sessions, rrweb events, a store writer.
 
-`StoreRecorder` appends batches with the store's own Lua scripts, so the watch side can be tested without
-the ingest consumer or a customer browser.
+`StoreWriter` appends batches with the store's own Lua scripts, so the watch side can be tested without
+the ingest consumer or a customer browser. It is not a protocol client: the one recorder client of the
+wire protocol is tests/support/recorder.py (in-process frames: tests/sessions/ingest_helpers.py).
 """
 
 from __future__ import annotations
@@ -57,10 +58,10 @@ def make_session(
     return RecordingSession.objects.create(link=link, state=state, last_page_url=page_url, **fields)
 
 
-# --- a recorder that writes straight to Redis ------------------------------------------------------------
+# --- a writer that appends straight to Redis --------------------------------------------------------------
 
 
-class StoreRecorder:
+class StoreWriter:
     """One tab appending batches through the real store (the open and append Lua scripts), synchronously.
 
     What the ingest consumer does after a frame is decoded: the hello's OPEN script, then per batch the

@@ -44,9 +44,7 @@ def logged_in(user) -> Client:
 
 def archived_session(redis_db, agent) -> RecordingSession:
     session = live.make_session(agent)
-    live.StoreRecorder(redis_db, session.pk).send(
-        live.page_events("https://shop.example/", [live.text("hi")])
-    )
+    live.StoreWriter(redis_db, session.pk).send(live.page_events("https://shop.example/", [live.text("hi")]))
     RecordingSession.objects.filter(pk=session.pk).update(state=SessionState.ENDED, end_reason="stop")
     assert archive_session(session.pk).status == "archived"
     return session

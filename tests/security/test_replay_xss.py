@@ -44,7 +44,7 @@ def hostile_page(ts: int) -> list[dict]:
 def archived_hostile_session(redis_db, agent) -> RecordingSession:
     session = live.make_session(agent)
     t0 = live.now_ms() - 10_000
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     rec.send(hostile_page(t0))
     rec.send([live.console_event(f"\"<img src=x onerror='{MARK}'>\"", ts=t0 + 1000)])
     RecordingSession.objects.filter(pk=session.pk).update(state=SessionState.ENDED, end_reason="stop")

@@ -1,7 +1,9 @@
-"""Driving the ingest socket in tests: an in-process WebsocketCommunicator speaking msgpack frames.
+"""Driving the ingest socket in-process (no daphne): a WebsocketCommunicator speaking msgpack frames.
 
-`Recorder` speaks frame by frame; `ingest` sends whole event batches (tests.support.events) through the
-real IngestConsumer, with a recorder's window of unacked batches, and can end with the Stop button's `bye`.
+`IngestSocket` speaks frame by frame, for tests of the server's side of the protocol (bad frames, close
+codes); `ingest` sends whole event batches (tests.support.events) through it, with a recorder's window of
+unacked batches, and can end with the Stop button's `bye`. The reference recorder client (resends,
+backoff, parts) is tests/support/recorder.py, over a real websocket to a real server.
 """
 
 from __future__ import annotations
@@ -20,21 +22,22 @@ from tests.support.recorder import pack
 ORIGIN = "http://testserver"
 
 
-class Recorder:
-    """A minimal recorder: `await Recorder.connect()`, then `hello`, `send`, `expect`.
+class IngestSocket:
+    """The real ASGI application's ingest socket, frame by frame: `await IngestSocket.connect()`, then
+    `hello`, `send`, `receive`, `closed_with`.
 
-    Every recorder made is remembered in `Recorder.opened`; `disconnect_all()` (the `recorders` fixture
+    Every socket made is remembered in `IngestSocket.opened`; `disconnect_all()` (the `recorders` fixture
     calls it) stops their applications, since a consumer left running blocks the event loop's teardown.
     A disconnect within a few milliseconds of the connect can hit a known redis-py race that swallows
     the cancellation of channels-redis's blocking receive (redis/redis-py#2028), so it waits a moment.
     """
 
-    opened: ClassVar[list[Recorder]] = []
+    opened: ClassVar[list[IngestSocket]] = []
 
     def __init__(self, communicator: WebsocketCommunicator) -> None:
         self.comm = communicator
         self.started = time.monotonic()
-        Recorder.opened.append(self)
+        IngestSocket.opened.append(self)
 
     @classmethod
     async def disconnect_all(cls) -> None:
@@ -47,7 +50,7 @@ class Recorder:
     @classmethod
     async def connect(
         cls, origin: str | None = ORIGIN, host: str = "testserver"
-    ) -> tuple[Recorder, bool, int]:
+    ) -> tuple[IngestSocket, bool, int]:
         headers = [(b"host", host.encode())]
         if origin is not None:
             headers.append((b"origin", origin.encode()))
@@ -78,44 +81,29 @@ class Recorder:
                 return output.get("code", 1000)
 
     async def disconnect(self) -> None:
+        if self in IngestSocket.opened:
+            IngestSocket.opened.remove(self)
         await self.comm.disconnect()
 
 
 async def _ingest(credential: str, event_batches: list[list[dict]], tab: str, stop: bool) -> None:
-    import msgpack
-    from channels.routing import URLRouter
-    from channels.testing import WebsocketCommunicator
-
-    from sessions.routing import websocket_urlpatterns
-
-    comm = WebsocketCommunicator(
-        URLRouter(websocket_urlpatterns),
-        "/ws/ingest/",
-        headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")],
-    )
-    connected, _ = await comm.connect(timeout=5)
+    socket, connected, _ = await IngestSocket.connect()
     assert connected
-    send = lambda frame: comm.send_to(bytes_data=msgpack.packb(frame, use_bin_type=True))  # noqa: E731
-    await send({"t": "hello", "cred": credential, "tab": tab, "page": 0})
-    ready = msgpack.unpackb(await comm.receive_from(timeout=5))
+    ready = await socket.hello(credential, tab)
     assert ready["t"] == "ready", ready
     # A window of unacked batches, like the recorder keeps, without waiting for each ack.
     window = 32
     acked = -1
     for seq, events in enumerate(event_batches):
-        await send({"t": "events", "seq": seq, "events": events})
+        await socket.send({"t": "events", "seq": seq, "events": events})
         while seq - acked >= window:
-            reply = await comm.receive_output(timeout=5)
-            assert reply["type"] == "websocket.send", reply
-            acked = msgpack.unpackb(reply["bytes"])["seq"]
+            acked = (await socket.receive(timeout=5))["seq"]
     while acked < len(event_batches) - 1:
-        reply = await comm.receive_output(timeout=5)
-        assert reply["type"] == "websocket.send", reply
-        acked = msgpack.unpackb(reply["bytes"])["seq"]
+        acked = (await socket.receive(timeout=5))["seq"]
     if stop:
-        await send({"t": "bye", "reason": "stop"})
-        await comm.receive_output(timeout=5)  # the close
-    await comm.disconnect()
+        await socket.send({"t": "bye", "reason": "stop"})
+        await socket.comm.receive_output(timeout=5)  # the close
+    await socket.disconnect()
 
 
 def ingest(credential: str, event_batches: list[list[dict]], tab: str = "tab-a", stop: bool = True) -> None:

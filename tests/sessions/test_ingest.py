@@ -9,7 +9,7 @@ from django.test import override_settings
 from sessions import keys, services, store
 from sessions.models import EndReason, RecordingSession, SessionState
 from tests.sessions.factories import make_session
-from tests.sessions.ingest_helpers import Recorder, pack
+from tests.sessions.ingest_helpers import IngestSocket, pack
 from tests.support.events import (
     T0,
     console_event,
@@ -33,11 +33,11 @@ new_session = database_sync_to_async(make_session)
 @pytest_asyncio.fixture(loop_scope="module")
 async def recorders():
     yield
-    await Recorder.disconnect_all()
+    await IngestSocket.disconnect_all()
 
 
 async def ready_recorder(live, tab="tab-1", origin="http://testserver"):
-    recorder, connected, _ = await Recorder.connect(origin)
+    recorder, connected, _ = await IngestSocket.connect(origin)
     assert connected
     ready = await recorder.hello(live.credential, tab)
     assert ready["t"] == "ready", ready
@@ -166,7 +166,7 @@ async def test_revoke_sends_stop_and_closes_4410():
     assert await recorder.receive(timeout=5) == {"t": "stop"}
     assert await recorder.closed_with(timeout=5) == 4410
     # The socket is gone; a reconnect with the same credential is refused too.
-    again, _, _ = await Recorder.connect()
+    again, _, _ = await IngestSocket.connect()
     await again.send({"t": "hello", "cred": live.credential, "tab": "tab-1", "page": 0})
     assert await again.closed_with() == 4410
 
@@ -197,14 +197,14 @@ async def test_bye_unload_keeps_the_session_live():
 @pytest.mark.parametrize("origin", ["https://evil.example", None, "null"])
 async def test_foreign_or_missing_origin_is_refused_before_accept_with_4403(origin):
     await new_session()
-    _recorder, connected, code = await Recorder.connect(origin)
+    _recorder, connected, code = await IngestSocket.connect(origin)
     assert (connected, code) == (False, 4403)
 
 
 async def test_origin_of_another_live_link_passes_the_first_check_but_not_hello():
     await new_session("https://other.example/app")
     live = await new_session("http://testserver/demo/")
-    recorder, connected, _ = await Recorder.connect("https://other.example")
+    recorder, connected, _ = await IngestSocket.connect("https://other.example")
     assert connected
     await recorder.send({"t": "hello", "cred": live.credential, "tab": "t", "page": 0})
     assert await recorder.closed_with() == 4403
@@ -221,21 +221,21 @@ async def test_link_target_origin_is_accepted_without_being_configured():
 @pytest.mark.parametrize("credential", ["", "not-a-credential-at-all", 42])
 async def test_bad_credential_closes_4401(credential):
     await new_session()
-    recorder, _, _ = await Recorder.connect()
+    recorder, _, _ = await IngestSocket.connect()
     await recorder.send({"t": "hello", "cred": credential, "tab": "t", "page": 0})
     assert await recorder.closed_with() == 4401
 
 
 async def test_tampered_credential_closes_4401():
     live = await new_session()
-    recorder, _, _ = await Recorder.connect()
+    recorder, _, _ = await IngestSocket.connect()
     await recorder.send({"t": "hello", "cred": live.credential[:-2] + "xx", "tab": "t", "page": 0})
     assert await recorder.closed_with() == 4401
 
 
 async def test_events_before_hello_close_4401_and_store_nothing():
     live = await new_session()
-    recorder, _, _ = await Recorder.connect()
+    recorder, _, _ = await IngestSocket.connect()
     await recorder.send({"t": "events", "seq": 0, "events": [mouse_move_event()]})
     assert await recorder.closed_with() == 4401
     assert store.read_meta(live.id) is None
@@ -243,7 +243,7 @@ async def test_events_before_hello_close_4401_and_store_nothing():
 
 async def test_no_hello_in_time_closes_4401():
     with override_settings(SUPPORTREPLAY_HELLO_TIMEOUT_SECONDS=0.2):
-        recorder, connected, _ = await Recorder.connect()
+        recorder, connected, _ = await IngestSocket.connect()
         assert connected
         assert await recorder.closed_with(timeout=2) == 4401
 
@@ -251,14 +251,14 @@ async def test_no_hello_in_time_closes_4401():
 async def test_ended_session_is_refused_with_4410():
     live = await new_session()
     await database_sync_to_async(services.end_session)(live.id, EndReason.IDLE)
-    recorder, _, _ = await Recorder.connect()
+    recorder, _, _ = await IngestSocket.connect()
     await recorder.send({"t": "hello", "cred": live.credential, "tab": "t", "page": 0})
     assert await recorder.closed_with() == 4410
 
 
 async def test_session_past_max_duration_is_ended_at_hello_with_4410():
     live = await database_sync_to_async(make_session)(started_minutes_ago=121)
-    recorder, _, _ = await Recorder.connect()
+    recorder, _, _ = await IngestSocket.connect()
     await recorder.send({"t": "hello", "cred": live.credential, "tab": "t", "page": 0})
     assert await recorder.closed_with() == 4410
     session = await database_sync_to_async(RecordingSession.objects.get)(pk=live.id)
@@ -329,6 +329,6 @@ async def test_flood_closes_4429(limits):
 async def test_redis_unavailable_closes_1011():
     live = await new_session()
     with override_settings(REDIS_URL="redis://127.0.0.1:1/0"):
-        recorder, _, _ = await Recorder.connect()
+        recorder, _, _ = await IngestSocket.connect()
         await recorder.send({"t": "hello", "cred": live.credential, "tab": "t", "page": 0})
         assert await recorder.closed_with(timeout=5) == 1011

@@ -15,7 +15,7 @@ from sessions import keys, services, store
 from sessions.models import EndReason, RecordingSession, SessionState
 from supportreplay.redis_client import get_redis
 from tests.sessions.factories import make_session
-from tests.sessions.ingest_helpers import Recorder
+from tests.sessions.ingest_helpers import IngestSocket
 from tests.support.events import mouse_move_event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
@@ -80,7 +80,7 @@ async def private_redis():
         with override_settings(REDIS_URL=url):
             yield store.AsyncStore(store.new_bounded_async_redis())
     finally:
-        await Recorder.disconnect_all()
+        await IngestSocket.disconnect_all()
         proc.terminate()
         proc.wait(10)
 
@@ -88,7 +88,7 @@ async def private_redis():
 async def test_redis_refusing_writes_closes_1011_stores_nothing_and_resend_fills_in(redis_db, private_redis):
     live = await database_sync_to_async(make_session)()
     client = private_redis.client
-    recorder, _, _ = await Recorder.connect()
+    recorder, _, _ = await IngestSocket.connect()
     assert (await recorder.hello(live.credential))["acked"] == -1
     assert await recorder.events(0, [mouse_move_event(x=0)]) == {"t": "ack", "seq": 0}
 
@@ -100,7 +100,7 @@ async def test_redis_refusing_writes_closes_1011_stores_nothing_and_resend_fills
     assert await client.hget(keys.meta(live.id), "batches") == b"1"
 
     await client.config_set("maxmemory", "0")
-    recorder, _, _ = await Recorder.connect()
+    recorder, _, _ = await IngestSocket.connect()
     assert (await recorder.hello(live.credential))["acked"] == 0
     assert await recorder.events(1, [mouse_move_event(x=1)]) == {"t": "ack", "seq": 1}
     assert await client.xlen(keys.events(live.id)) == 2

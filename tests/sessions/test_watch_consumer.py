@@ -104,7 +104,7 @@ async def test_join_sends_catch_up_from_newest_full_snapshot_asks_for_snapshot_a
 ):
     settings.SUPPORTREPLAY_WATCH_SNAPSHOT_REUSE_SECONDS = 0  # never reuse: every join asks for one
     agent, session, cookie = agent_and_session
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     rec.send(live.page_events("https://shop.example/cart", [live.text("old page")]))
     rec.send([live.console_event('"before navigation"')])
     newest = rec.send(live.page_events("https://shop.example/checkout", [live.text("current page")]))
@@ -138,7 +138,7 @@ async def test_join_reuses_a_recent_snapshot_instead_of_asking_the_customer(
 ):
     settings.SUPPORTREPLAY_WATCH_SNAPSHOT_REUSE_SECONDS = 60
     _agent, session, cookie = agent_and_session
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     newest = rec.send(live.page_events("https://shop.example/cart", [live.text("current page")]))
     layer = get_channel_layer()
     probe = await layer.new_channel()
@@ -159,7 +159,7 @@ async def test_a_frame_over_the_frame_limit_arrives_in_parts_that_join_to_it(
 ):
     settings.SUPPORTREPLAY_MAX_FRAME_BYTES = 64 * 1024
     _agent, session, cookie = agent_and_session
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     big = "x" * (300 * 1024)
     newest = rec.send(live.page_events("https://shop.example/big", [live.text(big)]))
 
@@ -186,7 +186,7 @@ async def test_tail_delivers_new_batches_to_every_watcher_with_latency_timestamp
     agent_and_session, redis_db
 ):
     _, session, cookie = agent_and_session
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     rec.send(live.page_events("https://shop.example/", [live.text("hi")]))
     watchers = [communicator(session.pk, cookie), communicator(session.pk, cookie)]
     for comm in watchers:
@@ -207,7 +207,7 @@ async def test_tail_delivers_new_batches_to_every_watcher_with_latency_timestamp
 async def test_watcher_far_behind_is_resynced_from_newest_snapshot(agent_and_session, redis_db, settings):
     settings.SUPPORTREPLAY_WATCH_MAX_PENDING_BATCHES = 3
     _, session, cookie = agent_and_session
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     rec.send(live.page_events("https://shop.example/a", [live.text("a")]))
     comm = communicator(session.pk, cookie)
     await comm.connect()
@@ -233,7 +233,7 @@ async def test_watcher_far_behind_is_resynced_from_newest_snapshot(agent_and_ses
 async def test_page_is_told_when_the_session_ends(agent_and_session, redis_db, monkeypatch):
     monkeypatch.setattr(watch, "DB_CHECK_EVERY_S", 0.2)
     _, session, cookie = agent_and_session
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     rec.send(live.page_events("https://shop.example/", [live.text("hi")]))
     comm = communicator(session.pk, cookie)
     await comm.connect()
@@ -251,9 +251,7 @@ async def test_page_is_told_when_the_session_ends(agent_and_session, redis_db, m
 
 async def test_end_session_reaches_the_watcher_within_about_a_second(agent_and_session, redis_db):
     _, session, cookie = agent_and_session
-    live.StoreRecorder(redis_db, session.pk).send(
-        live.page_events("https://shop.example/", [live.text("hi")])
-    )
+    live.StoreWriter(redis_db, session.pk).send(live.page_events("https://shop.example/", [live.text("hi")]))
     comm = communicator(session.pk, cookie)
     await comm.connect()
     await frames_until(comm, "live")
@@ -265,7 +263,7 @@ async def test_end_session_reaches_the_watcher_within_about_a_second(agent_and_s
 
 async def test_status_frame_reports_customer_connection_and_counters(agent_and_session, redis_db):
     _, session, cookie = agent_and_session
-    rec = live.StoreRecorder(redis_db, session.pk)
+    rec = live.StoreWriter(redis_db, session.pk)
     rec.send(live.page_events("https://shop.example/", [live.text("hi")]))
     comm = communicator(session.pk, cookie)
     await comm.connect()
