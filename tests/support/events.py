@@ -1,8 +1,10 @@
 """rrweb events for tests and benchmarks: the one event-factory module (tests/ and bench/ import it).
 
-- `element`/`text` build DOM nodes (unique ids), `page_events` a Meta + Full snapshot of a page around them.
+- `element`/`text` build DOM nodes (unique ids), `snapshot_event` a Full snapshot of a document around
+  them, `page_events` a Meta + Full snapshot of a page; `mutation_event` an incremental DOM mutation.
 - `meta_event`, `full_snapshot_event` (a small cart page: h1#title text 7, button#pay 8, input#email 10),
-  `mouse_move_event`, `click_event`, `input_event`, `environment_event`: timestamps default to T0.
+  `mouse_move_event`, `click_event`, `input_event`, `environment_event`, `route_event`: timestamps
+  default to T0 (route_event's is required).
 - `text_change`, `console_event`, `network_event`, `js_error`: timestamps default to now (ms since epoch).
 - `checkout_session` (event batches of a small shop session) and `as_batches` (as stored batches).
 - `png`: the bytes of a small image, for captured-asset events.
@@ -41,9 +43,8 @@ def text(value: str) -> dict:
     return {"type": 3, "textContent": value, "id": next(_ids)}
 
 
-def page_events(href: str, body: list[dict], ts: int | None = None, width: int = 1024, height: int = 700):
-    """Meta + full snapshot of a page whose <body> holds `body` (nodes made with element/text)."""
-    ts = ts or now_ms()
+def snapshot_event(body: list[dict], ts: int | None = None, head: list[dict] | None = None) -> dict:
+    """A Full snapshot of a document whose <body> holds `body` (nodes made with element/text)."""
     document = {
         "type": 0,
         "childNodes": [
@@ -52,33 +53,34 @@ def page_events(href: str, body: list[dict], ts: int | None = None, width: int =
                 "type": 2,
                 "tagName": "html",
                 "attributes": {},
-                "childNodes": [
-                    element("head", [element("title", [text("Shop")])]),
-                    element("body", body),
-                ],
+                "childNodes": [element("head", head or []), element("body", body)],
                 "id": 1_000_002,
             },
         ],
         "id": 1_000_000,
     }
-    return [
-        {"type": 4, "data": {"href": href, "width": width, "height": height}, "timestamp": ts},
-        {"type": 2, "data": {"node": document, "initialOffset": {"left": 0, "top": 0}}, "timestamp": ts},
-    ]
+    return {
+        "type": 2,
+        "data": {"node": document, "initialOffset": {"left": 0, "top": 0}},
+        "timestamp": ts or now_ms(),
+    }
+
+
+def page_events(href: str, body: list[dict], ts: int | None = None, width: int = 1024, height: int = 700):
+    """Meta + full snapshot of a page whose <body> holds `body` (nodes made with element/text)."""
+    ts = ts or now_ms()
+    head = [element("title", [text("Shop")])]
+    return [meta_event(ts, href, width, height), snapshot_event(body, ts, head)]
+
+
+def mutation_event(ts: int | None = None, **changes: list) -> dict:
+    """An incremental DOM mutation; `changes` fill its adds/removes/texts/attributes lists."""
+    data = {"source": 0, "texts": [], "attributes": [], "removes": [], "adds": [], **changes}
+    return {"type": 3, "data": data, "timestamp": ts or now_ms()}
 
 
 def text_change(node_id: int, value: str, ts: int | None = None) -> dict:
-    return {
-        "type": 3,
-        "data": {
-            "source": 0,
-            "texts": [{"id": node_id, "value": value}],
-            "attributes": [],
-            "removes": [],
-            "adds": [],
-        },
-        "timestamp": ts or now_ms(),
-    }
+    return mutation_event(ts, texts=[{"id": node_id, "value": value}])
 
 
 def console_event(
@@ -194,8 +196,14 @@ def click_event(ts: int = T0, node: int = 8, x: float = 100, y: float = 200) -> 
     return {"type": 3, "data": {"source": 2, "type": 2, "id": node, "x": x, "y": y}, "timestamp": ts}
 
 
-def input_event(ts: int = T0, node: int = 10, text: str = "*****") -> dict:
-    return {"type": 3, "data": {"source": 5, "id": node, "text": text, "isChecked": False}, "timestamp": ts}
+def input_event(ts: int = T0, node: int = 10, text: str = "*****", **extra) -> dict:
+    data = {"source": 5, "id": node, "text": text, "isChecked": False, **extra}
+    return {"type": 3, "data": data, "timestamp": ts}
+
+
+def route_event(ts: int, to: str, source: str = "") -> dict:
+    """The recorder's SPA navigation event (history.pushState / popstate)."""
+    return {"type": 5, "data": {"tag": "sr.route", "payload": {"from": source, "to": to}}, "timestamp": ts}
 
 
 def environment_event(ts: int = T0) -> dict:

@@ -1,67 +1,52 @@
-"""Tiny rrweb DOM builder for the repro tests: `el("button", {"id": "pay"}, "Pay")` -> serialized nodes."""
+"""Repro-test shorthands over tests.support.events (the one event-factory module).
+
+`el("button", {"id": "pay"}, "Pay")` builds a node (attributes as a dict, so `class` fits; strings become
+text nodes); the event helpers take a node rather than its id, and `batches` stores one event per batch.
+"""
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
-from sessions.archive.chunking import Batch
+from tests.support import events
+from tests.support.events import T0, as_batches, meta_event, route_event
 
-T0 = 1_763_800_000_000
-_ids = itertools.count(100)
+__all__ = ["T0", "batches", "click", "console_error", "el", "failed_request", "js_error", "meta", "mutation"]
+__all__ += ["route", "snapshot", "typed"]
+
+meta = meta_event  # meta(ts, href)
+route = route_event  # route(ts, to)
+mutation = events.mutation_event  # mutation(ts, adds=[...], ...)
 
 
 def el(tag: str, attrs: dict | None = None, *children: Any) -> dict:
-    nodes = [
-        c if isinstance(c, dict) else {"type": 3, "textContent": str(c), "id": next(_ids)} for c in children
-    ]
-    return {"type": 2, "tagName": tag, "attributes": attrs or {}, "childNodes": nodes, "id": next(_ids)}
+    nodes = [c if isinstance(c, dict) else events.text(str(c)) for c in children]
+    return events.element(tag, nodes, **(attrs or {}))
 
 
 def snapshot(ts: int, *body: dict) -> dict:
-    html = el("html", {}, el("head", {}), el("body", {}, *body))
-    return {"type": 2, "data": {"node": {"type": 0, "id": 1, "childNodes": [html]}}, "timestamp": ts}
-
-
-def meta(ts: int, href: str) -> dict:
-    return {"type": 4, "data": {"href": href, "width": 1280, "height": 800}, "timestamp": ts}
+    return events.snapshot_event(list(body), ts)
 
 
 def click(ts: int, node: dict) -> dict:
-    return {"type": 3, "data": {"source": 2, "type": 2, "id": node["id"], "x": 1, "y": 1}, "timestamp": ts}
+    return events.click_event(ts, node["id"], x=1, y=1)
 
 
 def typed(ts: int, node: dict, text: str = "*****", **extra: Any) -> dict:
-    return {"type": 3, "data": {"source": 5, "id": node["id"], "text": text, **extra}, "timestamp": ts}
-
-
-def mutation(ts: int, **data: Any) -> dict:
-    changes = {"adds": [], "removes": [], "texts": [], "attributes": [], **data}
-    return {"type": 3, "data": {"source": 0, **changes}, "timestamp": ts}
+    return events.input_event(ts, node["id"], text, **extra)
 
 
 def failed_request(ts: int, url: str, method: str = "POST", status: int = 500) -> dict:
-    request = {"url": url, "method": method, "status": status, "startTime": 100.0, "endTime": 340.0}
-    return {
-        "type": 6,
-        "data": {"plugin": "rrweb/network@1", "payload": {"requests": [request]}},
-        "timestamp": ts,
-    }
+    return events.network_event(url, status, method, ts=ts, startTime=100.0, endTime=340.0)
 
 
 def js_error(ts: int, message: str) -> dict:
-    payload = {"kind": "error", "message": message, "stack": ""}
-    return {"type": 5, "data": {"tag": "sr.error", "payload": payload}, "timestamp": ts}
+    return events.js_error(message, stack="", ts=ts)
 
 
 def console_error(ts: int, *args: str) -> dict:
-    payload = {"level": "error", "payload": list(args), "trace": []}
-    return {"type": 6, "data": {"plugin": "rrweb/console@1", "payload": payload}, "timestamp": ts}
+    return events.console_event(*args, level="error", ts=ts)
 
 
-def route(ts: int, to: str) -> dict:
-    return {"type": 5, "data": {"tag": "sr.route", "payload": {"from": "", "to": to}}, "timestamp": ts}
-
-
-def batches(*events: dict, tab: str = "tab-a") -> list[Batch]:
-    return [Batch(tab, n, T0 + n, [event]) for n, event in enumerate(events)]
+def batches(*evs: dict, tab: str = "tab-a") -> list:
+    return as_batches([[event] for event in evs], tab)
