@@ -26,6 +26,10 @@ from .permissions import agent_required
 
 SUMMARY_HIDDEN = ("markers", "environment", "tabs_detail", "repro_steps")  # steps: /data/steps
 
+# A session's summary holds its stored repro steps (~130 KB of JSON for a 3-hour single-page app): the
+# first frame's requests leave it in the database unless they build the manifest.
+WITHOUT_SUMMARY = RecordingSession.objects.defer("summary")
+
 
 def manifest_payload(session: RecordingSession, recording: source.Recording) -> dict[str, Any]:
     summary = recording.summary
@@ -48,7 +52,7 @@ def manifest_payload(session: RecordingSession, recording: source.Recording) -> 
 @require_GET
 @agent_required
 def manifest(request: HttpRequest, session_id) -> HttpResponse:
-    session = get_object_or_404(RecordingSession, pk=session_id)
+    session = get_object_or_404(WITHOUT_SUMMARY, pk=session_id)
     if session.state == SessionState.LIVE:
         # Live sessions are watched through the watch socket; their stream is still growing.
         raise Http404("session is still live")
@@ -76,7 +80,7 @@ def json_response(request: HttpRequest, gzipped: bytes) -> HttpResponse:
 @require_GET
 @agent_required
 def chunk(request: HttpRequest, session_id, index: int) -> HttpResponse:
-    session = get_object_or_404(RecordingSession, pk=session_id)
+    session = get_object_or_404(WITHOUT_SUMMARY, pk=session_id)
     if session.state == SessionState.LIVE:
         raise Http404("session is still live")
     try:

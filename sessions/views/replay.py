@@ -17,7 +17,9 @@ from . import with_agent_headers
 @agent_required
 def replay_page(request: HttpRequest, session_id: UUID) -> HttpResponse:
     session = get_object_or_404(
-        RecordingSession.objects.select_related("link", "link__created_by"), pk=session_id
+        # Not its summary (the stored repro steps, ~130 KB of JSON for 3 hours): the page never shows it.
+        RecordingSession.objects.select_related("link", "link__created_by").defer("summary"),
+        pk=session_id,
     )
     if session.state != SessionState.LIVE:
         # Opening the page is opening the replay: audited here, once per page view, so the data API's

@@ -81,18 +81,21 @@ def test_the_replay_page_audits_each_open_and_the_first_frame_requests_only_read
     served_chunks.CACHE.clear()
     replays = AuditEvent.objects.filter(action="session.replay", object_id=str(sid))
     # Every request: the login session, the user, the user's and the groups' permissions, the recording.
-    with django_assert_num_queries(6):  # + the audit row
+    with django_assert_num_queries(6) as page:  # + the audit row
         assert agent_client.get(f"/sessions/{sid}/").status_code == 200
-    with django_assert_num_queries(7):  # + the archive's digest, the archive row (manifest not built yet)
+    with django_assert_num_queries(8):  # + the archive's digest, the archive row, the summary (first build)
         _, built = get_json(agent_client, f"/sessions/{sid}/data/manifest")
-    with django_assert_num_queries(6):  # + the archive's digest (the manifest is served from memory)
+    with django_assert_num_queries(6) as kept_manifest:  # + the archive's digest (served from memory)
         _, kept = get_json(agent_client, f"/sessions/{sid}/data/manifest")
     assert kept == built
     assert len(built["chunks"]) == 2
-    with django_assert_num_queries(7):  # + the archive's digest, the archive row (chunk not built yet)
+    with django_assert_num_queries(7) as built_chunk:  # + the archive's digest, the archive row
         get_json(agent_client, f"/sessions/{sid}/data/chunks/0")
-    with django_assert_num_queries(6):  # + the archive's digest (the chunk is served from memory)
+    with django_assert_num_queries(6) as kept_chunk:  # + the archive's digest (served from memory)
         get_json(agent_client, f"/sessions/{sid}/data/chunks/0")
+    # None of them reads the session's summary (its stored steps) unless it builds the manifest.
+    for queries in (page, kept_manifest, built_chunk, kept_chunk):
+        assert not [q for q in queries.captured_queries if '"summary"' in q["sql"]]
     assert [e.detail for e in replays.all()] == [{"source": "archive"}]
 
     assert agent_client.get(f"/sessions/{sid}/").status_code == 200
