@@ -9,10 +9,9 @@ from urllib.parse import quote
 
 import pytest
 
-from magiclinks import services as links
 from sessions.events import EventType
-from sessions.models import RecordingSession
-from tests.e2e.conftest import banner_text, click, stream_batches, wait_for
+from tests.e2e.conftest import banner_text, stream_batches, wait_for
+from tests.e2e.consent_helpers import accept_demo_link
 from tests.helpers.browser import make_driver
 
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
@@ -44,16 +43,7 @@ def _full_snapshots(session_id, tab: str) -> int:
 def test_a_forwarded_link_records_nothing_in_the_other_browser(
     daphne_server, browser, second_browser, agent_user
 ):
-    created = links.create_link(
-        agent_user,
-        target_url=f"{daphne_server.url}/demo/",
-        site_origin=daphne_server.url,
-        customer_name="Dana",
-    )
-    browser.get(links.link_url(created.token, daphne_server.url))
-    click(browser, "accept")
-    wait_for(lambda: "Sharing this tab with" in banner_text(browser), message="A records after consent")
-    session = RecordingSession.objects.get(link=created.link)
+    _, session = accept_demo_link(browser, agent_user, daphne_server.url)
     tab_a = _tab_id(browser)
     wait_for(lambda: _full_snapshots(session.id, tab_a), message="A's first full snapshot stored")
 

@@ -21,8 +21,9 @@ from selenium.webdriver.common.by import By
 
 from magiclinks import services as links
 from sessions.archive import source
-from sessions.models import RecordingSession, SessionState
+from sessions.models import SessionState
 from tests.e2e.conftest import banner_text, click_banner_button, redis_raw_dump, stream_batches, wait_for
+from tests.e2e.consent_helpers import accept_link
 from tests.helpers.browser import make_driver
 from tests.helpers.processes import celery_worker, daphne, free_port
 from tests.vectors.privacy.generate import ENCODINGS
@@ -137,11 +138,8 @@ def test_secrets_typed_into_an_echo_page_are_stored_nowhere(redis_db, agent_user
     driver = make_driver()
     with daphne(port=port, **env) as server, celery_worker(**env) as worker:
         try:
-            driver.get(links.link_url(created.token, support))
-            driver.find_element(By.ID, "accept").click()
-            wait_for(lambda: "Sharing this tab with" in banner_text(driver), timeout=15, message="recording")
+            session = accept_link(driver, created, support)
             assert driver.current_url.startswith(f"http://localhost:{port}/demo/echo")
-            session = RecordingSession.objects.get(link=created.link)
             for count, value in enumerate(TYPED, start=1):
                 _send(driver, value, count)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.common.by import By
 
-from magiclinks import services as links
 from magiclinks.models import ConsentDecision
 from sessions.events import EventType
-from sessions.models import RecordingSession, SessionState
-from tests.e2e.conftest import banner_text, click, stream_batches, wait_for
+from sessions.models import SessionState
+from tests.e2e.conftest import click, stream_batches, wait_for
+from tests.e2e.consent_helpers import accept_demo_link
 
 pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(transaction=True)]
 
@@ -17,18 +17,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.processes, pytest.mark.django_db(tran
 def test_accepting_a_magic_link_lands_on_the_demo_recording_without_credential_in_the_url(
     daphne_server, browser, agent_user
 ):
-    created = links.create_link(
-        agent_user,
-        target_url=f"{daphne_server.url}/demo/",
-        site_origin=daphne_server.url,
-        customer_name="Dana",
-    )
-    browser.get(links.link_url(created.token, daphne_server.url))
-    click(browser, "accept")
-
-    wait_for(lambda: "Sharing this tab with" in banner_text(browser), message="recording after consent")
+    _, session = accept_demo_link(browser, agent_user, daphne_server.url)
     assert browser.current_url == f"{daphne_server.url}/demo/"
-    session = RecordingSession.objects.get(link=created.link)
     assert session.state == SessionState.LIVE
     assert session.consent.decision == ConsentDecision.ACCEPTED
     click(browser, "add-scale")
