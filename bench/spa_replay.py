@@ -17,7 +17,7 @@ it, then:
   warmed with one request of the page's HTML (a fresh process compiles templates and imports views on
   its first request: ~1-2 s that no running server pays) and the session's repro steps are computed
   once (the page asks for them after its first frame; the first request walks the whole recording in
-  the server's one thread for sync views, seconds for 3 hours, and is cached by archive checksum
+  the server process, seconds for 3 hours, and is cached by archive checksum
   afterwards): its time is printed as `steps_first_request_s`.
 Own SQLite file var/bench-spa.sqlite3 and media directory var/bench-spa-media; deletes its sessions' keys.
 """
