@@ -64,11 +64,13 @@ def squash(text: str) -> str:
 
 def is_hidden(mirror: Mirror, node: Node) -> bool:
     """Hidden by itself or an ancestor (`hidden`, `aria-hidden`, `display: none`, hidden inputs)."""
-    return node.id in mirror.index().hidden
+    return mirror.hidden(node)
 
 
-def _cached(mirror: Mirror, key: str, build):
-    cache = mirror.index().cache
+def _cached(mirror: Mirror, key: str, build, *, content: bool = False):
+    """A lookup for this version of the DOM; `content` for one that depends on texts and names too."""
+    index = mirror.index()
+    cache = index.content if content else index.cache
     if key not in cache:
         cache[key] = build()
     return cache[key]
@@ -93,23 +95,25 @@ def by_role(mirror: Mirror, wanted: str) -> list[Node]:
 
 
 def cached_text(mirror: Mirror, node: Node) -> str:
-    texts = _cached(mirror, "texts", dict)
+    texts = _cached(mirror, "texts", dict, content=True)
     if node.id not in texts:
         texts[node.id] = text_of(mirror, node)
     return texts[node.id]
 
 
 def role(node: Node) -> str:
-    explicit = node.attrs.get("role", "").split()
-    if explicit:
-        return explicit[0]
-    if node.tag == "input":
-        return INPUT_ROLES.get(node.attrs.get("type", "").lower(), "")
-    if node.tag == "select":
-        return "listbox" if "multiple" in node.attrs or int_attr(node, "size") > 1 else "combobox"
-    if node.tag == "a":
-        return "link" if "href" in node.attrs else ""
-    return TAG_ROLES.get(node.tag, "")
+    attrs = node.attrs
+    explicit = attrs.get("role")
+    if explicit and not explicit.isspace():
+        return explicit.split(None, 1)[0]
+    tag = node.tag
+    if tag == "input":
+        return INPUT_ROLES.get(attrs.get("type", "").lower(), "")
+    if tag == "select":
+        return "listbox" if "multiple" in attrs or int_attr(node, "size") > 1 else "combobox"
+    if tag == "a":
+        return "link" if "href" in attrs else ""
+    return TAG_ROLES.get(tag, "")
 
 
 def int_attr(node: Node, name: str) -> int:
@@ -162,7 +166,7 @@ def label_text(mirror: Mirror, node: Node) -> str:
 
 def name(mirror: Mirror, node: Node) -> str:
     """The accessible name of an element ('' when it has none), cached for this version of the DOM."""
-    names = _cached(mirror, "names", dict)
+    names = _cached(mirror, "names", dict, content=True)
     if node.id not in names:
         names[node.id] = _name(mirror, node)
     return names[node.id]

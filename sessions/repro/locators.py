@@ -103,7 +103,7 @@ def _css_path(mirror: Mirror, node: Node) -> str:
 
 def _title(mirror: Mirror, container: Node) -> str:
     """The name of a container's first heading (cached for this version of the DOM)."""
-    titles = a11y._cached(mirror, "titles", dict)
+    titles = a11y._cached(mirror, "titles", dict, content=True)
     if container.id not in titles:
         heading = next((h for h in mirror.descendants(container) if a11y.role(h) == "heading"), None)
         titles[container.id] = a11y.name(mirror, heading) if heading is not None else ""

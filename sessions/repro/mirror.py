@@ -43,18 +43,31 @@ class Index:
     by_dom_id: dict[str, Node]
     labels_for: dict[str, Node]
     hidden: set[int]
-    # Derived lookups (accessible names, roles, texts...), filled on demand by a11y for this version only.
+    # Derived lookups filled on demand by a11y: `cache` for what depends only on the structure and
+    # STRUCTURE_ATTRS (visible elements, roles), `content` for what also depends on texts and CONTENT_ATTRS
+    # (texts, accessible names, container titles). A mutation drops the index, or only `content`, or
+    # neither (a class or data attribute changed), according to what it changed.
     cache: dict[str, Any] = field(default_factory=dict)
+    content: dict[str, Any] = field(default_factory=dict)
 
 
-def _hides(node: Node) -> bool:
+# Attributes the index (document order, ids, labels, hidden elements) or the roles depend on.
+STRUCTURE_ATTRS = frozenset(
+    {"id", "for", "style", "hidden", "aria-hidden", "type", "role", "multiple", "size", "href"}
+)
+# Further attributes accessible names and texts depend on.
+CONTENT_ATTRS = frozenset({"aria-labelledby", "aria-label", "title", "placeholder", "value", "alt"})
+
+
+def hides(node: Node) -> bool:
+    """Hidden by itself: `hidden`, `aria-hidden="true"`, a hidden input, `display: none`."""
     attrs = node.attrs
-    return (
-        "hidden" in attrs
-        or attrs.get("aria-hidden") == "true"
-        or (node.tag == "input" and attrs.get("type") == "hidden")
-        or bool(_DISPLAY_NONE.search(attrs.get("style", "")))
-    )
+    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
+        return True
+    if node.tag == "input" and attrs.get("type") == "hidden":
+        return True
+    style = attrs.get("style")
+    return style is not None and "none" in style and _DISPLAY_NONE.search(style) is not None
 
 
 class Mirror:
@@ -71,22 +84,49 @@ class Mirror:
             by_dom_id: dict[str, Node] = {}
             labels_for: dict[str, Node] = {}
             hidden: set[int] = set()
-            root = self.nodes.get(self.root) if self.root is not None else None
+            nodes = self.nodes
+            root = nodes.get(self.root) if self.root is not None else None
             stack = [(root, False)] if root is not None else []
             while stack:
-                node, parent_hidden = stack.pop()
-                is_hidden = parent_hidden
+                node, is_hidden = stack.pop()
                 if node.type == ELEMENT:
-                    is_hidden = parent_hidden or _hides(node)
+                    if not is_hidden and hides(node):
+                        is_hidden = True
                     elements.append(node)
-                    by_dom_id.setdefault(node.attrs.get("id", ""), node)
-                    if node.tag == "label" and node.attrs.get("for"):
-                        labels_for.setdefault(node.attrs["for"], node)
+                    attrs = node.attrs
+                    by_dom_id.setdefault(attrs.get("id", ""), node)
+                    if node.tag == "label" and attrs.get("for"):
+                        labels_for.setdefault(attrs["for"], node)
                     if is_hidden:
                         hidden.add(node.id)
-                stack.extend((c, is_hidden) for c in reversed(list(self.children(node))))
+                for child_id in reversed(node.children):
+                    child = nodes.get(child_id)
+                    if child is not None:
+                        stack.append((child, is_hidden))
             self._index = Index(elements, by_dom_id, labels_for, hidden)
         return self._index
+
+    def hidden(self, node: Node) -> bool:
+        """Whether the index has (or would have) `node` among the hidden elements: from the index when it
+        is current, else by walking up to the root (O(depth) instead of rebuilding the index). A node the
+        index does not reach from the root (detached, or left behind by a re-added parent) is not hidden."""
+        if self._index is not None:
+            return node.id in self._index.hidden
+        nodes = self.nodes
+        current = nodes.get(node.id)  # the index is by id
+        if current is None or current.type != ELEMENT:
+            return False
+        found = False
+        for _ in range(len(nodes)):
+            if not found and current.type == ELEMENT and hides(current):
+                found = True
+            if current.id == self.root:
+                return found
+            parent = nodes.get(current.parent) if current.parent is not None else None
+            if parent is None or current.id not in parent.children:
+                return False
+            current = parent
+        return False  # a cycle of parents: never reached from the root
 
     # --- building ------------------------------------------------------------------------------------
 
@@ -127,7 +167,7 @@ class Mirror:
 
     def apply(self, mutation: Mapping[str, Any]) -> None:
         """One rrweb mutation event's data (source 0)."""
-        self._index = None
+        self._invalidate(mutation)
         for remove in mutation.get("removes") or []:
             if isinstance(remove, Mapping):
                 self._remove(remove.get("id"))
@@ -156,6 +196,29 @@ class Mirror:
                     attrs.pop(str(name).lower(), None)
                 elif not isinstance(value, Mapping):
                     attrs[str(name).lower()] = str(value)
+
+    def _invalidate(self, mutation: Mapping[str, Any]) -> None:
+        """Drop what the mutation can change: the index on a structural change, else the content lookups
+        on a text or naming-attribute change; a change of any other attribute (class, data-*) keeps both."""
+        if self._index is None:
+            return
+        if mutation.get("removes") or mutation.get("adds"):
+            self._index = None
+            return
+        content = bool(mutation.get("texts"))
+        for change in mutation.get("attributes") or []:
+            values = change.get("attributes") if isinstance(change, Mapping) else None
+            if not isinstance(values, Mapping):
+                continue
+            for name in values:
+                lowered = str(name).lower()
+                if lowered in STRUCTURE_ATTRS:
+                    self._index = None
+                    return
+                if lowered in CONTENT_ATTRS:
+                    content = True
+        if content:
+            self._index.content = {}
 
     def _forget(self, node_id: int) -> None:
         old = self.nodes.get(node_id)

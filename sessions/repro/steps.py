@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 from ..archive.chunking import Batch, event_ts
 from ..events import Kind, classify, is_failed_request
 from . import a11y
+from .alerts import ALERT_ROLES, first_alertish, stable_text
 from .locators import Locator, locate, target_of
 from .mirror import Mirror, Node
 
@@ -32,7 +33,6 @@ REORDER_WINDOW = 256
 MAX_MESSAGE = 200
 REPEAT_CLICK_MS = 1000
 MASK_ONLY = re.compile(r"[*•]+")
-ALERT_ROLES = frozenset({"alert", "status", "alertdialog"})
 
 
 class StepKind(StrEnum):
@@ -247,12 +247,12 @@ class _Walker:
         touched = [c.get("id") for c in data.get("texts") or [] if isinstance(c, Mapping)]
         touched += [c.get("id") for c in data.get("attributes") or [] if isinstance(c, Mapping)]
         touched += [a.get("parentId") for a in data.get("adds") or [] if isinstance(a, Mapping)]
+        passed: set[int] = set()  # nodes whose first alert-like ancestor (or none) was already judged
         for node_id in touched:
-            node = mirror.get(node_id)
-            alert = next((n for n in ((node, *mirror.ancestors(node)) if node else ()) if _alertish(n)), None)
+            alert = first_alertish(mirror, mirror.get(node_id), passed)
             if alert is None or a11y.is_hidden(mirror, alert):
                 continue
-            text = _stable_text(a11y.text_of(mirror, alert))
+            text = stable_text(a11y.text_of(mirror, alert))
             if not text:
                 continue
             role = a11y.role(alert)
@@ -289,23 +289,6 @@ class _Walker:
                 self.error(tab, ts, error_message(_payload(event).get("message")), "js")
             elif kind is Kind.CONSOLE_ERROR:
                 self.error(tab, ts, _console_message(_payload(event)), "console")
-
-
-def _alertish(node: Node) -> bool:
-    classes = node.attrs.get("class", "").lower().split()
-    return (
-        a11y.role(node) in ALERT_ROLES
-        or node.attrs.get("aria-live") == "assertive"
-        or any(c in ("error", "alert", "is-error", "has-error") for c in classes)
-    )
-
-
-def _stable_text(text: str, limit: int = 60) -> str:
-    """The start of a recorded text up to any masked part, cut at a word boundary."""
-    cut = re.split(r"[*•\[]", text, maxsplit=1)[0].strip()
-    if len(cut) > limit:
-        cut = cut[:limit].rsplit(" ", 1)[0]
-    return cut
 
 
 def _first_ts(batch: Batch) -> int:

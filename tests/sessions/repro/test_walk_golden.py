@@ -53,7 +53,8 @@ def test_the_walk_over_the_recorded_spa_matches_the_golden_file():
     assert len(golden["steps"]) > steps.MAX_STEPS
     assert walked(ALL_STEPS) == golden
     capped = walked(steps.MAX_STEPS)
-    assert capped["steps"] == golden["steps"][: steps.MAX_STEPS] and capped["truncated"]
+    assert capped["steps"] == golden["steps"][: steps.MAX_STEPS]
+    assert capped["truncated"]
 
 
 def _write_golden() -> None:
