@@ -78,8 +78,7 @@ def _cached(mirror: Mirror, key: str, build, *, content: bool = False):
 
 def visible(mirror: Mirror) -> list[Node]:
     """Visible elements in document order (cached for this version of the DOM)."""
-    index = mirror.index()
-    return _cached(mirror, "visible", lambda: [n for n in index.elements if n.id not in index.hidden])
+    return mirror.index().visible
 
 
 def by_role(mirror: Mirror, wanted: str) -> list[Node]:
@@ -102,6 +101,14 @@ def cached_text(mirror: Mirror, node: Node) -> str:
 
 
 def role(node: Node) -> str:
+    """The element's role ('' when none), cached on the node until its attributes change."""
+    own = node.own_role
+    if own is None:
+        own = node.own_role = _role(node)
+    return own
+
+
+def _role(node: Node) -> str:
     attrs = node.attrs
     explicit = attrs.get("role")
     if explicit and not explicit.isspace():
@@ -142,7 +149,11 @@ def text_of(mirror: Mirror, node: Node) -> str:
         elif current.tag == "input" and attrs.get("type") in ("submit", "button", "reset"):
             parts.append(f" {attrs.get('value', '')} ")
         parts.append(" ")
-        stack.extend(reversed(list(mirror.children(current))))
+        nodes = mirror.nodes
+        for child_id in reversed(current.children):
+            child = nodes.get(child_id)
+            if child is not None:
+                stack.append(child)
     return squash("".join(parts))
 
 

@@ -143,8 +143,9 @@ def locate(mirror: Mirror, node: Node) -> Locator:
     if test_id and _unique(visible, node, lambda n: n.attrs.get(TEST_ID_ATTR) == test_id):
         return Locator(f"get_by_test_id({literal(test_id)})", "test_id", display or test_id)
     labelled = node.tag in a11y.FORM_FIELDS and _usable(label) and a11y.label_text(mirror, node) == label
-    fields = [n for n in visible if n.tag in a11y.FORM_FIELDS]
-    if labelled and _unique(fields, node, lambda n: a11y.label_text(mirror, n) == label):
+    if labelled and _unique(
+        [n for n in visible if n.tag in a11y.FORM_FIELDS], node, lambda n: a11y.label_text(mirror, n) == label
+    ):
         return Locator(f"get_by_label({literal(label)}, exact=True)", "label", label)
     if role and _usable(name):
         if _unique(a11y.by_role(mirror, role), node, lambda n: a11y.name(mirror, n) == name):
@@ -157,7 +158,7 @@ def locate(mirror: Mirror, node: Node) -> Locator:
         visible, node, lambda n: a11y.squash(n.attrs.get("placeholder", "")) == placeholder
     ):
         return Locator(f"get_by_placeholder({literal(placeholder)}, exact=True)", "placeholder", placeholder)
-    text = a11y.text_of(mirror, node)
+    text = a11y.cached_text(mirror, node)
     if not role and _usable(text) and _unique(visible, node, lambda n: a11y.cached_text(mirror, n) == text):
         elements = [c for c in mirror.children(node) if c.type == ELEMENT]
         if not any(a11y.cached_text(mirror, c) == text for c in elements):

@@ -27,6 +27,9 @@ class Node:
     text: str = ""
     parent: int | None = None
     children: list[int] = field(default_factory=list)
+    # Derived from the tag and attributes alone (a11y.role, hides), cached until `apply` changes them.
+    own_role: str | None = field(default=None, compare=False, repr=False)
+    own_hides: bool | None = field(default=None, compare=False, repr=False)
 
 
 def _attrs(value: Any) -> dict[str, str]:
@@ -43,6 +46,7 @@ class Index:
     by_dom_id: dict[str, Node]
     labels_for: dict[str, Node]
     hidden: set[int]
+    visible: list[Node]  # elements not hidden, in document order
     # Derived lookups filled on demand by a11y: `cache` for what depends only on the structure and
     # STRUCTURE_ATTRS (visible elements, roles), `content` for what also depends on texts and CONTENT_ATTRS
     # (texts, accessible names, container titles). A mutation drops the index, or only `content`, or
@@ -61,13 +65,17 @@ CONTENT_ATTRS = frozenset({"aria-labelledby", "aria-label", "title", "placeholde
 
 def hides(node: Node) -> bool:
     """Hidden by itself: `hidden`, `aria-hidden="true"`, a hidden input, `display: none`."""
-    attrs = node.attrs
-    if "hidden" in attrs or attrs.get("aria-hidden") == "true":
-        return True
-    if node.tag == "input" and attrs.get("type") == "hidden":
-        return True
-    style = attrs.get("style")
-    return style is not None and "none" in style and _DISPLAY_NONE.search(style) is not None
+    own = node.own_hides
+    if own is None:
+        attrs = node.attrs
+        style = attrs.get("style")
+        own = node.own_hides = (
+            "hidden" in attrs
+            or attrs.get("aria-hidden") == "true"
+            or (node.tag == "input" and attrs.get("type") == "hidden")
+            or (style is not None and "none" in style and _DISPLAY_NONE.search(style) is not None)
+        )
+    return own
 
 
 class Mirror:
@@ -84,6 +92,7 @@ class Mirror:
             by_dom_id: dict[str, Node] = {}
             labels_for: dict[str, Node] = {}
             hidden: set[int] = set()
+            visible: list[Node] = []
             nodes = self.nodes
             root = nodes.get(self.root) if self.root is not None else None
             stack = [(root, False)] if root is not None else []
@@ -99,11 +108,13 @@ class Mirror:
                         labels_for.setdefault(attrs["for"], node)
                     if is_hidden:
                         hidden.add(node.id)
+                    else:
+                        visible.append(node)
                 for child_id in reversed(node.children):
                     child = nodes.get(child_id)
                     if child is not None:
                         stack.append((child, is_hidden))
-            self._index = Index(elements, by_dom_id, labels_for, hidden)
+            self._index = Index(elements, by_dom_id, labels_for, hidden, visible)
         return self._index
 
     def hidden(self, node: Node) -> bool:
@@ -189,7 +200,9 @@ class Mirror:
         for change in mutation.get("attributes") or []:
             if not isinstance(change, Mapping) or change.get("id") not in self.nodes:
                 continue
-            attrs = self.nodes[change["id"]].attrs
+            node = self.nodes[change["id"]]
+            node.own_role = node.own_hides = None
+            attrs = node.attrs
             values = change.get("attributes") if isinstance(change.get("attributes"), Mapping) else {}
             for name, value in values.items():
                 if value is None:
