@@ -59,7 +59,7 @@ _SPACES = re.compile(r"\s+")
 
 
 def squash(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return _SPACES.sub(" ", text).strip() if text else ""
 
 
 def is_hidden(mirror: Mirror, node: Node) -> bool:
@@ -158,7 +158,10 @@ def text_of(mirror: Mirror, node: Node) -> str:
 
 
 def _labelled_by(mirror: Mirror, node: Node) -> str:
-    ids = node.attrs.get("aria-labelledby", "").split()
+    labelled_by = node.attrs.get("aria-labelledby")
+    if not labelled_by:
+        return ""
+    ids = labelled_by.split()
     texts = [text_of(mirror, target) for target in (mirror.by_dom_id(i) for i in ids) if target is not None]
     return squash(" ".join(texts))
 
