@@ -23,6 +23,7 @@ from websockets.exceptions import ConnectionClosed
 from tests.helpers import live
 from tests.helpers.processes import daphne
 from tests.helpers.wire import recv
+from tests.magiclinks.factories import support_agent_group
 from tests.security.conftest import SERVER_ENV, ws_connect
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.processes]
@@ -106,11 +107,11 @@ async def _still_open(ws) -> bool:
 
 
 def _remove_from_group(agent) -> None:
-    agent.groups.remove(live.agent_group())
+    agent.groups.remove(support_agent_group())
 
 
 def _group_drops_agent(agent) -> None:
-    live.agent_group().user_set.remove(agent)
+    support_agent_group().user_set.remove(agent)
 
 
 def _deactivate(agent) -> None:
@@ -123,7 +124,7 @@ def _delete(agent) -> None:
 
 
 def _group_loses_watch_permission(agent) -> None:
-    live.agent_group().permissions.remove(Permission.objects.get(codename="watch_recordingsession"))
+    support_agent_group().permissions.remove(Permission.objects.get(codename="watch_recordingsession"))
 
 
 def _password_changed(agent) -> None:
