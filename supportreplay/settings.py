@@ -247,6 +247,10 @@ SUPPORTREPLAY_SESSION_RATE_BURST_BYTES = env.int(
 SUPPORTREPLAY_PARTS_MAX_BYTES = env.int("SUPPORTREPLAY_PARTS_MAX_BYTES", default=16 * 1024 * 1024)
 SUPPORTREPLAY_PARTS_MAX_AGE_SECONDS = env.float("SUPPORTREPLAY_PARTS_MAX_AGE_SECONDS", default=60.0)
 SUPPORTREPLAY_PARTS_PROCESS_BYTES = env.int("SUPPORTREPLAY_PARTS_PROCESS_BYTES", default=128 * 1024 * 1024)
+# Frames a socket has sent that its consumer has not handled yet (held in memory in arrival order): one
+# rate-limit burst, so what the rate lets through at once is never refused; over it, 4429 (docs/PROTOCOL.md).
+SUPPORTREPLAY_SOCKET_BACKLOG_BYTES = env.int("SUPPORTREPLAY_SOCKET_BACKLOG_BYTES", default=8 * 1024 * 1024)
+SUPPORTREPLAY_SOCKET_BACKLOG_FRAMES = env.int("SUPPORTREPLAY_SOCKET_BACKLOG_FRAMES", default=200)
 
 # --- Security headers ----------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

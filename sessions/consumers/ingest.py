@@ -22,6 +22,7 @@ from supportreplay import metrics
 from supportreplay.clientip import scope_client_ip
 
 from .. import assets, credentials, device_binding, ingest_prepare, keys, services
+from ..backlog import Backlog
 from ..ingest_prepare import PreparedBatch
 from ..models import EndReason
 from ..parts import PartAssembler
@@ -40,7 +41,7 @@ from ..protocol import (
 )
 from ..ratelimit import ConnectionLimiter, part_budget, pending_hellos, process_sockets
 from ..store import QuotaReached, TooManySockets, async_store
-from .base import NoDbCleanupWebsocketConsumer
+from .ordered import OrderedFramesConsumer
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +70,12 @@ def limits_from_settings() -> Limits:
     )
 
 
-class IngestConsumer(NoDbCleanupWebsocketConsumer):
+class IngestConsumer(OrderedFramesConsumer):
     session_id: UUID | None = None
     tab = ""
     counted = False  # this socket is counted in meta `connected` and the session's socket set
     slot: UUID | None = None  # the session of which this socket holds a place in this process
-    closing = False
+    close_sent = False
     pending_from: str | None = None  # the client address whose pending-hello place this socket holds
 
     async def connect(self) -> None:
@@ -100,6 +101,9 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
         self.parts = PartAssembler(self.limits, part_budget())
         self.store = async_store()
         self.tasks: list[asyncio.Task] = []
+        # From here every frame is charged to the rate limits as it arrives and held, bounded, until
+        # handled in order (ordered.py): nothing piles up unbounded inside daphne.
+        self.start_frames(Backlog.from_settings())
         await self.accept()
         address = scope_client_ip(self.scope) or ""
         if not pending_hellos().take(address):
@@ -130,13 +134,30 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 # The heartbeat goes stale instead; the idle sweep treats this socket as gone.
                 log.warning("could not count down connection of session %s", self.session_id)
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+    def admit_frame(self, message: dict, size: int) -> int | None:
+        """On arrival, before the frame is read: the socket's rate (bytes and frames) and, once the hello
+        named it, the session's byte rate. Cheap (its length only), so a flood is refused as it comes."""
+        now = time.monotonic()
+        if not self.limiter.allow(size, now):
+            return int(CloseCode.RATE_LIMITED)
+        if self.session_id is not None:
+            message["session_charged"] = True
+            if not process_sockets().allow_bytes(self.session_id, size, now):
+                return int(CloseCode.RATE_LIMITED)
+        return None
+
+    async def refuse(self, code: int) -> None:
+        log.debug("ingest socket refused a frame on arrival with %s", code)
+        await self._close(CloseCode(code))
+
+    async def handle_frame(self, message: dict) -> None:
+        """One frame, in arrival order (ordered.py's worker); its rate was charged when it arrived."""
         if self.closing:
             return
+        bytes_data = message.get("bytes")
+        text_data = message.get("text")
         size = len(bytes_data) if bytes_data is not None else len(text_data or "")
         try:
-            if not self.limiter.allow(size, time.monotonic()):
-                raise ProtocolError(CloseCode.RATE_LIMITED, "rate limit")
             if self.session_id is None:
                 # Authentication before work: nothing but a small hello is decoded (decode_hello).
                 try:
@@ -144,7 +165,9 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
                 finally:
                     self._hello_settled()
                 return
-            if not process_sockets().allow_bytes(self.session_id, size, time.monotonic()):
+            # A frame that arrived while the hello was being checked is charged to the session now.
+            charged = message.get("session_charged", False)
+            if not charged and not process_sockets().allow_bytes(self.session_id, size, time.monotonic()):
                 raise ProtocolError(CloseCode.RATE_LIMITED, "session rate limit")
             # Refused by its type or length alone, before any worker is asked to read it.
             if bytes_data is None:
@@ -298,6 +321,7 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
             # Leave the group first: this socket closes normally instead of answering its own stop.
             await self.channel_layer.group_discard(keys.control_group(self.session_id), self.channel_name)
             await database_sync_to_async(services.end_session)(self.session_id, EndReason.STOP)
+        self.close_sent = True
         await self.close(code=int(CloseCode.NORMAL))
 
     # --- control messages from the channel layer -----------------------------------------------------
@@ -305,10 +329,13 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
     async def session_stop(self, message: dict) -> None:
         if self.closing:
             return
-        self.closing = True
+        self.closing = True  # frames still queued or arriving are dropped unread
+        self.backlog.drop()
         self._refuse_from_now_on(CloseCode.SESSION_ENDED)
-        await self._send(CommandFrame(t="stop"))
-        await self.close(code=int(CloseCode.SESSION_ENDED))
+        # After the frame being handled, if any (its ack goes out before the stop, as before).
+        async with self.turn:
+            await self._send(CommandFrame(t="stop"))
+            await self._close(CloseCode.SESSION_ENDED)
 
     async def session_snapshot(self, message: dict) -> None:
         if not self.closing and self.counted:
@@ -327,6 +354,9 @@ class IngestConsumer(NoDbCleanupWebsocketConsumer):
 
     async def _close(self, code: CloseCode) -> None:
         self.closing = True
+        if self.close_sent:
+            return  # the first close code stands (an arrival refusal, a deadline, a stop)
+        self.close_sent = True
         try:
             await self.close(code=int(code))
         except Exception:
