@@ -342,3 +342,44 @@ async def test_poison_event_is_refused_with_4400_and_the_session_still_archives(
     session = await database_sync_to_async(RecordingSession.objects.get)(pk=live.id)
     assert session.archive_status == "done"
     assert not redis_db.exists(keys.events(live.id))
+
+
+# --- Frames faster than they are handled (the backlog inside daphne) -----------------------------------
+
+BACKLOG_FRAMES = 4
+
+
+async def test_frames_sent_faster_than_handled_are_refused_with_a_bounded_backlog(redis_db):
+    # 40 frames of 150 KB (6 MB) stay within the socket's rate limits (200 frames, 8 MiB at once) and the
+    # session's (16 MiB): only the backlog bound, frames received but not yet handled, can refuse them.
+    env = {
+        **SERVER_ENV,
+        "SUPPORTREPLAY_SOCKET_BACKLOG_FRAMES": str(BACKLOG_FRAMES),
+        "SUPPORTREPLAY_SOCKET_BACKLOG_BYTES": "1000000",
+    }
+    server = spawn_daphne(**env)
+    try:
+        honest = await Honest.start(server)
+        live = await new_session(f"{server.url}/demo/")
+        ws, ready = await hello(server, live.credential)
+        assert ready["t"] == "ready"
+        sent = 40
+        # Packed beforehand and written back to back; each is validated off the event loop (over 64 KiB).
+        frames = [
+            pack({"t": "events", "seq": seq, "events": [console_event(f"{seq} " + "f" * 150_000, ts=T0)]})
+            for seq in range(sent)
+        ]
+        with contextlib.suppress(ConnectionClosed):
+            for frame in frames:
+                await ws.send(frame)
+        assert await close_code(ws, timeout=30) == 4429
+        at_close = [b.seq for b in store.read_events(live.id)]
+        assert at_close == list(range(len(at_close))), "handled in arrival order"
+        assert len(at_close) < sent, "refused while frames were still waiting to be handled"
+        await asyncio.sleep(1)
+        # The backlog was dropped with the close: at most the frame being handled was stored after it.
+        assert len(list(store.read_events(live.id))) <= len(at_close) + 1
+        await honest.batch()
+        await honest.ws.close()
+    finally:
+        server.stop()
