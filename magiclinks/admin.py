@@ -49,6 +49,21 @@ def status_badge(status: str):
     return format_html('<span class="sr-badge sr-badge-{}">{}</span>', status, LinkStatus(status).label)
 
 
+# The capture options, the same on the add and the change form.
+CAPTURE_FIELDSET = (
+    "What to record",
+    {
+        "fields": [
+            "capture_console",
+            "capture_network",
+            "capture_network_bodies",
+            "mask_all_text",
+            "capture_assets",
+        ]
+    },
+)
+
+
 @admin.register(MagicLink)
 class MagicLinkAdmin(admin.ModelAdmin):
     form = MagicLinkForm
@@ -69,36 +84,14 @@ class MagicLinkAdmin(admin.ModelAdmin):
     add_fieldsets = [
         ("Customer", {"fields": [("customer_name", "customer_email"), ("ticket_ref", "ticket_url")]}),
         ("Where to and why", {"fields": ["target_url", "note"]}),
-        (
-            "What to record",
-            {
-                "fields": [
-                    "capture_console",
-                    "capture_network",
-                    "capture_network_bodies",
-                    "mask_all_text",
-                    "capture_assets",
-                ]
-            },
-        ),
+        CAPTURE_FIELDSET,
         ("Validity", {"fields": [("expires_in", "max_sessions")]}),
     ]
     change_fieldsets = [
         (None, {"fields": ["status_column", "label", "agent", "created_at", "expires_at", "revoked_at"]}),
         ("Customer", {"fields": ["customer_name", "customer_email", "ticket"]}),
         ("Where to and why", {"fields": ["target_url", "note"]}),
-        (
-            "What to record",
-            {
-                "fields": [
-                    "capture_console",
-                    "capture_network",
-                    "capture_network_bodies",
-                    "mask_all_text",
-                    "capture_assets",
-                ]
-            },
-        ),
+        CAPTURE_FIELDSET,
         ("Sessions", {"fields": ["sessions_column", "sessions_overview", "consents_overview"]}),
     ]
 
